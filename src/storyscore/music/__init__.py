@@ -1,0 +1,1 @@
+"""Music theory primitives: keys, modes, scales and pitch names (stdlib only)."""
