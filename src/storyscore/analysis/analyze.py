@@ -1,0 +1,69 @@
+"""Run the analysis stage: Document -> StoryAnalysis."""
+
+from __future__ import annotations
+
+from storyscore.analysis.arc import smooth_arc
+from storyscore.analysis.cast import find_cast
+from storyscore.analysis.emotion import score_sentences
+from storyscore.analysis.model import StoryAnalysis
+from storyscore.analysis.relationships import pair_relationship, strongest_pair
+from storyscore.analysis.segments import segment_story
+from storyscore.errors import AnalysisError
+from storyscore.ingest.model import Document
+
+
+def analyze_document(
+    document: Document,
+    *,
+    tracks: int | None = None,
+    leads: tuple[str, str] | None = None,
+) -> StoryAnalysis:
+    """Find the cast, the arc, the segments and the leads' relationship of ``document``."""
+    texts = [s.text for s in document.sentences]
+    if not texts:
+        raise AnalysisError(
+            "the story has no sentences to analyse; give a text with at least one sentence"
+        )
+    cast_result = find_cast(texts)
+    cast, presence = cast_result.cast, cast_result.presence
+    valence, arousal = score_sentences(texts)
+    arc_valence, arc_arousal = smooth_arc(valence), smooth_arc(arousal)
+    segments = segment_story(
+        document,
+        arc_valence=arc_valence,
+        arc_arousal=arc_arousal,
+        presence=presence,
+        cast=cast,
+        tracks=tracks,
+    )
+    pair = leads if leads is not None else strongest_pair(cast, presence)
+    if pair is not None:
+        _check_leads(pair, [c.name for c in cast])
+    relationship = (
+        pair_relationship(pair, cast=cast, presence=presence, valence=valence, segments=segments)
+        if pair is not None
+        else None
+    )
+    return StoryAnalysis(
+        title=document.title,
+        sha256=document.sha256,
+        words=document.word_count,
+        sentence_count=len(texts),
+        cast=cast,
+        presence=presence,
+        valence=valence,
+        arousal=arousal,
+        arc_valence=arc_valence,
+        arc_arousal=arc_arousal,
+        segments=segments,
+        leads=relationship,
+    )
+
+
+def _check_leads(pair: tuple[str, str], names: list[str]) -> None:
+    missing = [name for name in pair if name not in names]
+    if missing or pair[0] == pair[1]:
+        raise AnalysisError(
+            f"leads {pair[0]!r} and {pair[1]!r} must be two different main characters; "
+            f"the cast is: {', '.join(names) or '(none found)'}"
+        )

@@ -1,0 +1,91 @@
+"""The relationship of two characters, segment by segment.
+
+Co-presence says whether they share the stage; the valence of the sentences they share says
+whether the meeting is warm or hostile; the history of the pair turns those into the six
+states of DESIGN §4 (meeting, together, conflict, parting, apart, reunion).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import combinations
+
+from storyscore.analysis.model import Character, PairRelationship, RelationshipState, Segment
+
+# Sharing at least this many sentences, or this share of a segment, counts as together.
+MIN_SHARED_SENTENCES = 2
+MIN_SHARED_SHARE = 0.04
+# Shared scenes this much below the story's mean valence are conflict.
+CONFLICT_MARGIN = 0.08
+
+
+def strongest_pair(
+    cast: Sequence[Character], presence: Sequence[tuple[int, ...]], *, candidates: int = 6
+) -> tuple[str, str] | None:
+    """The two leads: the pair among the top of the cast that shares the most sentences."""
+    top = range(min(candidates, len(cast)))
+    shared = dict.fromkeys(combinations(top, 2), 0)
+    for row in presence:
+        for pair in combinations(sorted(i for i in row if i < candidates), 2):
+            shared[pair] += 1
+    if not shared:
+        return None
+    # Ties go to the more salient pair, so the result does not depend on iteration order.
+    (a, b), count = max(shared.items(), key=lambda item: (item[1], -item[0][0], -item[0][1]))
+    if count == 0:
+        a, b = 0, 1
+    return cast[a].name, cast[b].name
+
+
+def pair_relationship(
+    pair: tuple[str, str],
+    *,
+    cast: Sequence[Character],
+    presence: Sequence[tuple[int, ...]],
+    valence: Sequence[float],
+    segments: Sequence[Segment],
+) -> PairRelationship:
+    """Co-presence, warmth and state of ``pair`` in each segment."""
+    names = [c.name for c in cast]
+    a, b = names.index(pair[0]), names.index(pair[1])
+    story_mean = sum(valence) / len(valence) if valence else 0.0
+    co_presence, warmth, states = [], [], []
+    met_before = False
+    was_together = False
+    for segment in segments:
+        rows = range(segment.first_sentence, segment.last_sentence + 1)
+        shared = [i for i in rows if a in presence[i] and b in presence[i]]
+        size = len(rows)
+        share = len(shared) / size
+        mood = sum(valence[i] for i in shared) / len(shared) if shared else 0.0
+        together = len(shared) >= MIN_SHARED_SENTENCES or (shared and share >= MIN_SHARED_SHARE)
+        co_presence.append(share)
+        warmth.append(mood)
+        states.append(_state(together, met_before, was_together, mood - story_mean, shared, rows))
+        met_before = met_before or bool(together)
+        was_together = bool(together)
+    return PairRelationship(
+        pair=pair, co_presence=tuple(co_presence), warmth=tuple(warmth), states=tuple(states)
+    )
+
+
+def _state(
+    together: bool,
+    met_before: bool,
+    was_together: bool,
+    relative_mood: float,
+    shared: Sequence[int],
+    rows: range,
+) -> RelationshipState:
+    if not together:
+        return "parting" if was_together else "apart"
+    if not met_before:
+        return "meeting"
+    if not was_together:
+        return "reunion"
+    if relative_mood < -CONFLICT_MARGIN:
+        return "conflict"
+    # Together early in the segment but not in its last third: they are parting.
+    if shared and shared[-1] < rows.start + 2 * len(rows) / 3 and len(rows) >= 9:
+        return "parting"
+    return "together"

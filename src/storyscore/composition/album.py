@@ -1,0 +1,66 @@
+"""Compose an album: themes for the cast, a plan per track, then each track."""
+
+from __future__ import annotations
+
+from storyscore.analysis.model import StoryAnalysis
+from storyscore.composition.model import Album, Theme, Track
+from storyscore.composition.motifs import make_themes
+from storyscore.composition.plan import plan_album
+from storyscore.composition.styles import STYLES, theme_slot
+from storyscore.composition.track import Voice, compose_track
+from storyscore.composition.arrangement import fit_register
+from storyscore.options import ComposeOptions
+from storyscore.random_source import derive
+
+MAX_THEMES = 6
+
+
+def compose_album(analysis: StoryAnalysis, options: ComposeOptions) -> Album:
+    """The whole album for ``analysis`` with ``options`` (deterministic in the seed)."""
+    style = STYLES[options.style]
+    home, plans = plan_album(analysis, options, style)
+    voices = theme_voices(analysis, options.seed, style)
+    themes = tuple(
+        Theme(
+            character=v.character,
+            motif=v.motif,
+            instrument=v.instrument,
+            home_pitches=tuple(
+                home.degree_to_pitch(d, fit_register(v.motif.degrees, home, v.low, v.high))
+                for d in v.motif.degrees
+            ),
+        )
+        for v in voices.values()
+    )
+    tracks = []
+    introduced: set[str] = set()
+    for plan in plans:
+        chords, parts, markers, statements = compose_track(
+            plan, voices=voices, introduced=frozenset(introduced), style=style, seed=options.seed
+        )
+        introduced.update(s.character for s in statements)
+        tracks.append(Track(plan, chords, parts, markers, statements))
+    return Album(
+        title=analysis.title,
+        seed=options.seed,
+        style=options.style,
+        analysis=analysis,
+        home_key=home,
+        themes=themes,
+        tracks=tuple(tracks),
+    )
+
+
+def theme_voices(analysis: StoryAnalysis, seed: int, style) -> dict[str, Voice]:
+    """A motif, instrument and range per main character; the leads first, so that their two
+    motifs are the pair made to sound together."""
+    names = [c.name for c in analysis.cast][:MAX_THEMES]
+    if analysis.leads is not None:
+        pair = list(analysis.leads.pair)
+        names = pair + [n for n in names if n not in pair][: MAX_THEMES - 2]
+    motifs = make_themes(len(names), beats_per_bar=style.beats_per_bar, rng=derive(seed, "motifs"))
+    voices = {}
+    for index, (name, motif) in enumerate(zip(names, motifs, strict=True)):
+        instrument, (low, high) = theme_slot(style, index)
+        voices[name] = Voice(name, motif, instrument, low, high)
+    return voices

@@ -1,0 +1,144 @@
+"""Melodic lines in scale degrees: phrases built from a motif, shaped as periods.
+
+An 8-bar phrase is a period (guide §1): the basic idea (the motif), a continuation that
+sequences its head, a half cadence on ^2, ^5 or ^7; then the idea again, an approach that
+steps down to ^2 or ^7, and the tonic. Repetition of the idea is what makes a listener hear a
+theme rather than a walk on the scale.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, replace
+from fractions import Fraction as F
+from math import ceil
+
+from storyscore.composition.model import Motif
+
+PHRASE_BARS = 8
+HALF_CADENCE_DEGREES = (1, 4, -1)  # ^2, ^5, ^7
+
+
+@dataclass(frozen=True, slots=True)
+class LineNote:
+    """A note of a line: onset and length in beats, diatonic degree above the tonic."""
+
+    start: F
+    duration: F
+    degree: int
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseLine:
+    """A phrase's melody and the bars (from 0) where its basic idea starts."""
+
+    notes: tuple[LineNote, ...]
+    idea_bars: tuple[int, ...]
+
+
+def motif_notes(motif: Motif, start: F, *, shift: int = 0) -> list[LineNote]:
+    """The motif as line notes from beat ``start``, moved ``shift`` degrees."""
+    notes, position = [], start
+    for degree, duration in zip(motif.degrees, motif.durations, strict=True):
+        notes.append(LineNote(position, duration, degree + shift))
+        position += duration
+    return notes
+
+
+def _fill_to(notes: list[LineNote], end: F) -> list[LineNote]:
+    """Hold the last note until ``end`` (or cut notes that pass it)."""
+    kept = [n for n in notes if n.start < end]
+    if not kept:
+        return kept
+    last = kept[-1]
+    kept[-1] = replace(last, duration=end - last.start)
+    return kept
+
+
+def _first_bar(motif: Motif, beats_per_bar: int) -> list[LineNote]:
+    notes = [n for n in motif_notes(motif, F(0)) if n.start < beats_per_bar]
+    if len(notes) < 2:  # a bar held on one note: give it a plain pulse instead
+        return [LineNote(F(b), F(1), motif.degrees[0]) for b in range(beats_per_bar)]
+    return _fill_to(notes, F(beats_per_bar))
+
+
+def _approach(previous: int, target: int, rhythm: list[LineNote], start: F) -> list[LineNote]:
+    """Walk by step from ``previous`` to arrive on ``target`` with the last note of ``rhythm``."""
+    count = len(rhythm)
+    degrees = []
+    current = previous
+    for index in range(count):
+        remaining = count - index
+        gap = target - current
+        if remaining == 1:
+            current = target
+        elif abs(gap) >= remaining:
+            current += 1 if gap > 0 else -1
+        elif gap == 0:
+            current += 1 if index % 2 == 0 else -1  # a neighbour tone
+        else:
+            current += 1 if gap > 0 else -1
+        degrees.append(current)
+    return [
+        LineNote(start + n.start, n.duration, degree)
+        for n, degree in zip(rhythm, degrees, strict=True)
+    ]
+
+
+def _nearest(candidates: tuple[int, ...], previous: int) -> int:
+    """The candidate degree (in any octave) closest to ``previous``."""
+    options = [c + 7 * octave for c in candidates for octave in (-1, 0, 1)]
+    return min(options, key=lambda d: (abs(d - previous), d))
+
+
+def period(idea: Motif, *, beats_per_bar: int, rng: random.Random, start: F = F(0)) -> PhraseLine:
+    """An 8-bar period on ``idea`` (antecedent to a half cadence, consequent to the tonic)."""
+    bar = F(beats_per_bar)
+    idea_bars = min(4, max(1, ceil(idea.length / bar)))
+    head = _first_bar(idea, beats_per_bar)
+    sequence_step = rng.choice((-1, 1))
+    notes: list[LineNote] = []
+
+    def place_idea(at_bar: int, bars: int) -> None:
+        notes.extend(_fill_to(motif_notes(idea, start + at_bar * bar), start + (at_bar + bars) * bar))
+
+    def place_head(at_bar: int, shift: int) -> None:
+        notes.extend(
+            LineNote(start + at_bar * bar + n.start, n.duration, n.degree + shift) for n in head
+        )
+
+    # Antecedent: bars 0..3, ending on a half cadence in bar 3.
+    if idea_bars == 1:
+        place_idea(0, 1)
+        place_head(1, sequence_step)
+        place_head(2, 2 * sequence_step)
+    elif idea_bars == 2:
+        place_idea(0, 2)
+        place_head(2, sequence_step)
+    else:
+        place_idea(0, 3)
+    half = _nearest(HALF_CADENCE_DEGREES, notes[-1].degree)
+    notes.append(LineNote(start + 3 * bar, bar, half))
+    # Consequent: bars 4..7, the idea again, then the approach and the tonic.
+    if idea_bars == 1:
+        place_idea(4, 1)
+        place_head(5, sequence_step)
+    elif idea_bars == 2:
+        place_idea(4, 2)
+    else:
+        place_idea(4, 2)
+    target = _nearest((1, -1), notes[-1].degree)
+    notes.extend(_approach(notes[-1].degree, target, head, start + 6 * bar))
+    tonic = _nearest((0,), target)
+    notes.append(LineNote(start + 7 * bar, bar, tonic))
+    return PhraseLine(notes=tuple(notes), idea_bars=(0, 4))
+
+
+def transpose_line(notes: tuple[LineNote, ...], shift: int) -> tuple[LineNote, ...]:
+    """The line moved ``shift`` diatonic degrees."""
+    return tuple(replace(n, degree=n.degree + shift) for n in notes)
+
+
+def shift_time(notes: tuple[LineNote, ...], offset: F) -> tuple[LineNote, ...]:
+    """The line moved ``offset`` beats later."""
+    return tuple(replace(n, start=n.start + offset) for n in notes)

@@ -1,0 +1,425 @@
+"""Compose one track from its plan: form, phrases, the leads' duet, harmony, arrangement.
+
+Form: a short intro on the tonic, 8-bar periods labelled A, A', B, A'' (guide §1), and a
+plagal outro. A phrases carry the main character's motif, B the second character's (or the
+main motif inverted). When both leads are on stage, their two voices follow the relationship
+state (guide §5); when one is absent, it is heard only as a distant fragment.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from fractions import Fraction as F
+
+from storyscore.composition import arrangement as arr
+from storyscore.composition.harmony import Slot, choose_chord, make_chord
+from storyscore.composition.melody import (
+    LineNote,
+    PhraseLine,
+    motif_notes,
+    period,
+    transpose_line,
+)
+from storyscore.composition.model import (
+    Chord,
+    Instrument,
+    Marker,
+    Motif,
+    MotifStatement,
+    Note,
+    Part,
+    TrackPlan,
+    Transformation,
+)
+from storyscore.composition.motifs import augment, best_offset, diminish, fragment, invert
+from storyscore.composition.styles import Style
+from storyscore.random_source import derive
+
+INTRO_BARS = 2
+OUTRO_BARS = 2
+LABELS = ("A", "A'", "B", "A''", "B'", "A'''", "B''", "A''''")
+DUET_STATES = ("meeting", "together", "conflict", "parting", "reunion")
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    """A character's voice: motif, instrument and comfortable range."""
+
+    character: str
+    motif: Motif
+    instrument: Instrument
+    low: int
+    high: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Phrase:
+    label: str
+    start_bar: int  # bar index in the track, from 0
+    lines: dict[str, tuple[LineNote, ...]]  # character -> line
+    leader: str
+    statements: tuple[tuple[str, int, Transformation], ...]  # character, bar index, how
+    quiet: frozenset[str]  # characters heard only far away
+
+
+def phrase_count(bars: int) -> int:
+    """How many 8-bar phrases fit between the intro and outro."""
+    return max(1, (bars - INTRO_BARS - OUTRO_BARS) // 8)
+
+
+def compose_track(
+    plan: TrackPlan,
+    *,
+    voices: dict[str, Voice],
+    introduced: frozenset[str],
+    style: Style,
+    seed: int,
+) -> tuple[tuple[Chord, ...], tuple[Part, ...], tuple[Marker, ...], tuple[MotifStatement, ...]]:
+    """Chords, parts, markers and motif statements of one track."""
+    rng = derive(seed, "track", plan.number)
+    bpb = plan.beats_per_bar
+    bar = F(bpb)
+    phrases = _plan_phrases(plan, voices, introduced, rng)
+    tension = max(0.0, plan.arousal - plan.valence) / 2
+
+    # Harmony: intro on I-V, each phrase fitted to its leading line, a plagal outro.
+    home = "I" if plan.key.is_major_like else "i"
+    sub = "IV" if plan.key.is_major_like else "iv"
+    chords = [make_chord(home, plan.key, F(0), bar), make_chord("V", plan.key, bar, bar)]
+    for phrase in phrases:
+        chords.extend(
+            _harmonise(phrase, plan=plan, tension=tension, rng=rng, previous=chords[-1].numeral)
+        )
+    end = INTRO_BARS + 8 * len(phrases)
+    chords += [
+        make_chord(sub, plan.key, end * bar, bar),
+        make_chord(home, plan.key, (end + 1) * bar, bar),
+    ]
+
+    # Melody voices realised with their own instruments and registers.
+    base = int(46 + 30 * (plan.arousal + 1) / 2)
+    legato = 0.6 if plan.arousal > 0.45 and plan.valence > 0 else 0.95
+    parts: list[Part] = []
+    melody_notes: list[Note] = []
+    lead_character = phrases[0].leader
+    for character, voice in voices.items():
+        line_notes: list[Note] = []
+        for phrase in phrases:
+            line = phrase.lines.get(character)
+            if not line:
+                continue
+            quiet = character in phrase.quiet
+            tonic = arr.fit_register([n.degree for n in line], plan.key, voice.low, voice.high)
+            if quiet:  # far away: an octave off the usual register
+                tonic += 12 if tonic + 12 + 7 <= 108 else -12
+            line_notes += arr.realise_line(
+                line,
+                key=plan.key,
+                tonic_midi=tonic,
+                chords=chords,
+                base_velocity=max(20, base - 24) if quiet else base + 14,
+                beats_per_bar=bpb,
+                length=legato,
+                low=voice.low if not quiet else 36,
+                high=voice.high if not quiet else 100,
+            )
+        if character == lead_character:
+            # The track closes with the main motif's head over the tonic.
+            head = fragment(voice.motif, 3)
+            closing = motif_notes(head, F(end + 1) * bar - head.length if head.length < bar else F(end + 1) * bar)
+            tonic = arr.fit_register([n.degree for n in closing], plan.key, voice.low, voice.high)
+            line_notes += arr.realise_line(
+                [n for n in closing if n.start + n.duration <= (end + 2) * bar],
+                key=plan.key, tonic_midi=tonic, chords=chords, base_velocity=base,
+                beats_per_bar=bpb, length=1.0, low=voice.low, high=voice.high,
+            )
+        if line_notes:
+            line_notes.sort(key=lambda n: (n.start, n.pitch))
+            melody_notes += [n for n in line_notes if n.velocity > base - 20]
+            parts.append(Part(name=character, instrument=voice.instrument, notes=tuple(line_notes)))
+
+    parts += _accompaniment(plan, style, tuple(chords), melody_notes, base, rng)
+    if style.swing:
+        parts = [Part(p.name, p.instrument, tuple(arr.swing(p.notes)), p.is_drums) for p in parts]
+    markers = [Marker(F(0), "intro")]
+    markers += [Marker(p.start_bar * bar, p.label) for p in phrases]
+    markers.append(Marker(end * bar, "outro"))
+    statements = tuple(
+        MotifStatement(character=c, bar=b + 1, transformation=t)
+        for p in phrases
+        for c, b, t in p.statements
+    )
+    return tuple(chords), tuple(parts), tuple(markers), statements
+
+
+def _plan_phrases(
+    plan: TrackPlan, voices: dict[str, Voice], introduced: frozenset[str], rng: random.Random
+) -> list[_Phrase]:
+    present = [c for c in plan.characters if c in voices]
+    pair = plan.pair if plan.pair and all(c in voices for c in plan.pair) else None
+    duet = pair is not None and plan.state in DUET_STATES and all(c in present for c in pair)
+    if duet:
+        assert pair is not None
+        order = [*pair, *(c for c in present if c not in pair)]
+    elif present:
+        order = present
+    else:  # nobody on stage: the story's first theme, remembered
+        order = [next(iter(voices))]
+    absent_lead = None
+    if pair is not None and not duet and plan.state in ("apart", "parting"):
+        absent_lead = next((c for c in pair if c not in order[:1]), None)
+    phrases = []
+    for index in range(phrase_count(plan.bars)):
+        label = LABELS[index % len(LABELS)]
+        start_bar = INTRO_BARS + 8 * index
+        is_b = label.startswith("B") and len(order) > 1
+        leader = order[1] if is_b else order[0]
+        follower = (order[0] if is_b else order[1]) if duet else None
+        phrases.append(
+            _phrase(
+                label=label,
+                start_bar=start_bar,
+                plan=plan,
+                leader=voices[leader],
+                follower=voices[follower] if follower else None,
+                # The absent one is a memory: a fragment in every other phrase.
+                distant=(
+                    voices[absent_lead]
+                    if absent_lead and absent_lead != leader and index % 2 == 0
+                    else None
+                ),
+                first_time=leader not in introduced and index == 0 or (is_b and leader not in introduced),
+                rng=rng,
+                invert_idea=label.startswith("B") and len(order) == 1,
+            )
+        )
+    return phrases
+
+
+def _transformation(plan: TrackPlan, first_time: bool, label: str) -> Transformation:
+    if first_time:
+        return "statement"
+    if plan.state == "conflict":
+        return "inversion"
+    if plan.arousal > 0.35:
+        return "diminution"
+    if plan.arousal < -0.3 or plan.state == "apart":
+        return "augmentation"
+    if label.count("'") == 1:
+        return "register"
+    if label.count("'") >= 2:
+        return "reharmonisation"
+    return "restatement"
+
+
+def _transform(motif: Motif, how: Transformation, bpb: int) -> Motif:
+    if how == "inversion":
+        return invert(motif)
+    if how == "augmentation" and motif.length <= 2 * bpb:
+        return augment(motif)
+    if how == "diminution" and motif.length >= bpb:
+        return diminish(motif)
+    return motif
+
+
+def _phrase(
+    *,
+    label: str,
+    start_bar: int,
+    plan: TrackPlan,
+    leader: Voice,
+    follower: Voice | None,
+    distant: Voice | None,
+    first_time: bool,
+    rng: random.Random,
+    invert_idea: bool,
+) -> _Phrase:
+    bpb = plan.beats_per_bar
+    bar = F(bpb)
+    start = start_bar * bar
+    how = "inversion" if invert_idea else _transformation(plan, first_time, label)
+    idea = _transform(leader.motif, how, bpb)
+    main = period(idea, beats_per_bar=bpb, rng=rng, start=start)
+    lines: dict[str, tuple[LineNote, ...]] = {}
+    statements: list[tuple[str, int, Transformation]] = []
+    quiet: set[str] = set()
+    register_shift = 7 if how == "register" else 0
+    lines[leader.character] = transpose_line(main.notes, register_shift)
+    statements += [(leader.character, start_bar + b, how) for b in main.idea_bars]
+
+    if follower is not None:
+        state = plan.state
+        if state == "meeting":
+            answer = period(follower.motif, beats_per_bar=bpb, rng=rng, start=start)
+            split = 4 * bar  # call in bars 1-4, response in bars 5-8
+            lines[leader.character] = tuple(n for n in lines[leader.character] if n.start < start + split)
+            lines[follower.character] = tuple(n for n in answer.notes if n.start >= start + split)
+            statements = [(leader.character, start_bar, how), (follower.character, start_bar + 4, "restatement")]
+        elif state == "together":
+            lines[follower.character] = _parallel(main, register_shift)
+            statements.append((follower.character, start_bar, "counterpoint"))
+        elif state == "conflict":
+            lines[follower.character] = _clash(follower.motif, main, start, bpb)
+            statements.append((follower.character, start_bar, "fragment"))
+        elif state == "parting":
+            lines[follower.character] = _drift(main, rng)
+            statements.append((follower.character, start_bar, "counterpoint"))
+        elif state == "reunion":
+            other = period(follower.motif, beats_per_bar=bpb, rng=rng, start=start)
+            offset = best_offset(idea, follower.motif)
+            lines[follower.character] = transpose_line(other.notes, offset)
+            statements += [(follower.character, start_bar + b, "counterpoint") for b in other.idea_bars]
+    if distant is not None:
+        echo = fragment(distant.motif, 3)
+        lines[distant.character] = tuple(motif_notes(echo, start + 5 * bar))
+        quiet.add(distant.character)
+        statements.append((distant.character, start_bar + 5, "distant-fragment"))
+    return _Phrase(
+        label=label,
+        start_bar=start_bar,
+        lines=lines,
+        leader=leader.character,
+        statements=tuple(statements),
+        quiet=frozenset(quiet),
+    )
+
+
+def _parallel(main: PhraseLine, shift: int) -> tuple[LineNote, ...]:
+    """Together: the same rhythm a third below, a sixth below in the second half, meeting
+    the leader on the octave at the cadence."""
+    notes = list(main.notes)
+    half = notes[0].start + (notes[-1].start - notes[0].start) / 2
+    result = []
+    for index, note in enumerate(notes):
+        gap = -2 if note.start < half else -5
+        if index == len(notes) - 1:
+            gap = -7
+        result.append(LineNote(note.start, note.duration, note.degree + gap + shift))
+    return tuple(result)
+
+
+def _clash(motif: Motif, main: PhraseLine, start: F, bpb: int) -> tuple[LineNote, ...]:
+    """Conflict: the follower's inverted head, a beat late every bar, crossing the leader."""
+    head = invert(fragment(motif, 3))
+    centre = sum(n.degree for n in main.notes) // len(main.notes)
+    shift = centre - head.degrees[0] + 1
+    notes = []
+    for bar_index in range(8):
+        if bar_index in (3, 7):
+            continue  # leave the cadences to the leader
+        notes += motif_notes(head, start + bar_index * bpb + 1, shift=shift)
+    end = start + 8 * bpb
+    return tuple(n for n in notes if n.start + n.duration <= end)
+
+
+def _drift(main: PhraseLine, rng: random.Random) -> tuple[LineNote, ...]:
+    """Parting: thirds at first, then lower and later each bar, thinning out."""
+    first = main.notes[0].start
+    result = []
+    for note in main.notes:
+        progress = float((note.start - first) / 32)
+        gap = -2 - round(10 * progress)
+        if rng.random() < progress * 0.6:
+            continue  # the follower falls silent more and more
+        delay = F(round(progress * 4), 2)
+        if note.duration > delay:
+            result.append(LineNote(note.start + delay, note.duration - delay, note.degree + gap))
+    return tuple(result)
+
+
+def _harmonise(
+    phrase: _Phrase, *, plan: TrackPlan, tension: float, rng: random.Random, previous: str
+) -> list[Chord]:
+    """One chord per bar (two before the cadence, or in slow tracks), fitted to the melody."""
+    bpb = plan.beats_per_bar
+    bar = F(bpb)
+    # The leader's line decides; a follower counts half (it leads only while answering).
+    heard_lines = [
+        (note, 1.0 if character == phrase.leader else 0.5)
+        for character, line in phrase.lines.items()
+        if character not in phrase.quiet
+        for note in line
+    ]
+    slots: list[tuple[Slot, F, F]] = []
+    base = phrase.start_bar * bar
+    plan_slots: tuple[Slot, ...] = ("tonic", "free", "predominant", "dominant", "tonic", "free")
+    for index, slot in enumerate(plan_slots):
+        start = base + index * bar
+        if slot == "free" and plan.tempo_bpm < 72 and bpb == 4:
+            slots += [(slot, start, bar / 2), (slot, start + bar / 2, bar / 2)]
+        else:
+            slots.append((slot, start, bar))
+    if bpb == 4:
+        slots += [("predominant", base + 6 * bar, bar / 2), ("dominant", base + 6 * bar + bar / 2, bar / 2)]
+    else:
+        slots += [("dominant", base + 6 * bar, bar)]
+    slots.append(("final", base + 7 * bar, bar))
+    chords = []
+    for slot, start, length in slots:
+        heard = [
+            (plan.key.degree_to_pitch(note.degree, plan.key.tonic) % 12, share * weight)
+            for note, share in heard_lines
+            if (weight := _weight(note, start, length, bpb)) > 0
+        ]
+        numeral = choose_chord(
+            plan.key, slot, previous=previous, melody_pitch_classes=heard, tension=tension, rng=rng
+        )
+        chords.append(make_chord(numeral, plan.key, start, length))
+        previous = numeral
+    return chords
+
+
+def _weight(note: LineNote, start: F, length: F, bpb: int) -> float:
+    """How much a melody note counts toward the chord of a slot: strong beats most."""
+    end = start + length
+    if note.start + note.duration <= start or note.start >= end:
+        return 0.0
+    if note.start < start:
+        return 0.5  # held over from before
+    in_bar = note.start % bpb
+    if in_bar == 0:
+        return 1.0
+    if in_bar.denominator > 1:
+        return 0.15
+    return 0.6 if bpb == 4 and in_bar == 2 else 0.35
+
+
+def _accompaniment(
+    plan: TrackPlan,
+    style: Style,
+    chords: tuple[Chord, ...],
+    melody: list[Note],
+    base: int,
+    rng: random.Random,
+) -> list[Part]:
+    bpb = plan.beats_per_bar
+    parts = []
+    if style.name == "piano":
+        notes = arr.piano_left_hand(chords, beats_per_bar=bpb, velocity=base - 6, arousal=plan.arousal)
+        parts.append(Part("Left hand", style.arpeggio or Instrument(0, "Piano"), tuple(notes)))
+        return parts
+    if style.name == "waltz":
+        assert style.pad is not None and style.bass is not None
+        parts.append(Part("Strings", style.pad, tuple(arr.waltz_accompaniment(chords, velocity=base - 4))))
+        parts.append(Part("Bass", style.bass, tuple(arr.waltz_bass(chords, velocity=base))))
+        return parts
+    if style.pad is not None:
+        parts.append(Part("Strings", style.pad, tuple(arr.pad_part(chords, velocity=base - 14))))
+    if style.name == "jazz":
+        assert style.arpeggio is not None
+        comp = arr.jazz_comping(chords, beats_per_bar=bpb, velocity=base - 4, rng=rng)
+        parts.append(Part("Comping", style.arpeggio, tuple(comp)))
+    elif style.arpeggio is not None and plan.arousal > -0.35:
+        arp = arr.arpeggio_part(chords, beats_per_bar=bpb, velocity=base - 12, arousal=plan.arousal)
+        parts.append(Part("Piano", style.arpeggio, tuple(arp)))
+    if style.bass is not None:
+        bass = arr.bass_line(
+            chords, melody, beats_per_bar=bpb, velocity=base, arousal=plan.arousal,
+            walking=style.name == "jazz", rng=rng,
+        )
+        parts.append(Part("Bass", style.bass, tuple(bass)))
+    if style.drums is not None:
+        drums = arr.brush_drums(plan.total_beats, beats_per_bar=bpb, velocity=base - 6)
+        parts.append(Part("Drums", style.drums, tuple(drums), is_drums=True))
+    return parts

@@ -1,0 +1,188 @@
+"""The command line: each command parses its arguments and calls one library function.
+
+Exit status (DESIGN §2): 0 success, 2 bad usage or bad input (one line on stderr, no
+traceback), 1 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from storyscore import __version__
+from storyscore.errors import StoryscoreError
+from storyscore.options import STYLES
+
+EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Progress:
+    """Stage names with elapsed time on a terminal; silent when piped or with --quiet."""
+
+    def __init__(self, stream: TextIO, *, quiet: bool) -> None:
+        self.stream = stream
+        self.enabled = not quiet and stream.isatty()
+        self.started = time.monotonic()
+
+    def stage(self, name: str) -> None:
+        if self.enabled:
+            elapsed = time.monotonic() - self.started
+            self.stream.write(f"[{elapsed:6.1f}s] {name}\n")
+            self.stream.flush()
+
+
+def _parse_leads(value: str) -> tuple[str, str]:
+    names = [part.strip() for part in value.split(",")]
+    if len(names) != 2 or not all(names):
+        raise argparse.ArgumentTypeError('give two names separated by a comma, e.g. "Nell,Elias"')
+    return names[0], names[1]
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="storyscore", description="Turn a story into a music album."
+    )
+    parser.add_argument("--version", action="version", version=f"storyscore {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    compose = commands.add_parser("compose", help="compose a story into an album folder")
+    compose.add_argument("story", metavar="STORY", help="story file (.txt, .md), or - for stdin")
+    compose.add_argument("-o", "--output", required=True, metavar="ALBUM_DIR", type=Path)
+    compose.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    compose.add_argument("--style", choices=STYLES, default="film")
+    compose.add_argument("--tracks", type=int, default=None, help="number of story tracks")
+    compose.add_argument("--minutes", type=float, default=None, help="approximate album length")
+    compose.add_argument("--leads", type=_parse_leads, default=None, metavar='"A,B"')
+    compose.add_argument("--force", action="store_true", help="replace an existing ALBUM_DIR")
+    compose.add_argument("--quiet", action="store_true", help="no progress output")
+
+    analyze = commands.add_parser("analyze", help="print the story's cast, arc and tracks")
+    analyze.add_argument("story", metavar="STORY", nargs="?", help="story file, or - for stdin")
+    analyze.add_argument("--json", action="store_true", help="everything, as JSON on stdout")
+    analyze.add_argument("--tracks", type=int, default=None)
+    analyze.add_argument("--leads", type=_parse_leads, default=None, metavar='"A,B"')
+    analyze.add_argument(
+        "--per-line", metavar="FILE", default=None,
+        help="score each line of FILE; JSON Lines {line, valence, arousal} on stdout",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status (the console script exits with it)."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)  # exits with status 2 on bad usage
+    try:
+        if args.command == "compose":
+            return _compose(args)
+        return _analyze(args, parser)
+    except StoryscoreError as exc:
+        print(f"storyscore: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("storyscore: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 1
+        print(
+            f"storyscore: internal error: {type(exc).__name__}: {exc} "
+            "(please report it with the command you ran)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _compose(args: argparse.Namespace) -> int:
+    from storyscore.analysis.analyze import analyze_document  # noqa: PLC0415 - fast --help
+    from storyscore.composition.album import compose_album  # noqa: PLC0415
+    from storyscore.ingest import read_story  # noqa: PLC0415
+    from storyscore.options import ComposeOptions  # noqa: PLC0415
+    from storyscore.render.write import check_target  # noqa: PLC0415
+
+    progress = _Progress(sys.stderr, quiet=args.quiet)
+    options = ComposeOptions(
+        seed=args.seed, style=args.style, tracks=args.tracks, minutes=args.minutes
+    )
+    check_target(args.output, force=args.force)  # fail before the work, not after
+    progress.stage("reading the story")
+    document = read_story(args.story)
+    progress.stage(f"analysing {len(document.sentences)} sentences")
+    analysis = analyze_document(document, tracks=options.tracks, leads=args.leads)
+    progress.stage(f"composing {len(analysis.segments) + 1} tracks")
+    album = compose_album(analysis, options)
+    progress.stage("writing the album")
+    written = album.write(args.output, force=args.force)
+    print(f"{written.path}")
+    progress.stage("done")
+    return EXIT_OK
+
+
+def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from storyscore.analysis.analyze import analyze_document  # noqa: PLC0415
+    from storyscore.ingest import read_story  # noqa: PLC0415
+
+    if args.per_line is not None:
+        if args.story is not None:
+            parser.error("give either STORY or --per-line FILE, not both")
+        return _per_line(args.per_line)
+    if args.story is None:
+        parser.error("the following arguments are required: STORY (or --per-line FILE)")
+    document = read_story(args.story)
+    analysis = analyze_document(document, tracks=args.tracks, leads=args.leads)
+    if args.json:
+        from storyscore.serialize import analysis_to_dict  # noqa: PLC0415
+
+        json.dump(analysis_to_dict(analysis), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(_summary(analysis))
+    return EXIT_OK
+
+
+def _per_line(source: str) -> int:
+    from storyscore.analysis.emotion import score_sentences  # noqa: PLC0415
+    from storyscore.ingest import read_lines  # noqa: PLC0415
+
+    lines = read_lines(source)
+    valence, arousal = score_sentences(lines)
+    out = sys.stdout
+    for number, (v, a) in enumerate(zip(valence, arousal, strict=True), start=1):
+        out.write(json.dumps({"line": number, "valence": round(v, 4), "arousal": round(a, 4)}))
+        out.write("\n")
+    return EXIT_OK
+
+
+def _feeling(valence: float, arousal: float) -> str:
+    tone = "bright" if valence > 0.1 else "dark" if valence < -0.1 else "mixed"
+    energy = "lively" if arousal > 0.1 else "calm" if arousal < -0.1 else "steady"
+    return f"{tone}, {energy}"
+
+
+def _summary(analysis) -> str:  # noqa: ANN001 - StoryAnalysis, imported lazily
+    lines = [f"{analysis.title}", f"{analysis.words} words, {analysis.sentence_count} sentences", ""]
+    lines.append("Cast:")
+    for character in analysis.cast:
+        aliases = f" (also {', '.join(character.aliases)})" if character.aliases else ""
+        lines.append(f"  {character.name}: {character.mentions} mentions{aliases}")
+    if not analysis.cast:
+        lines.append("  (no named characters found)")
+    leads = analysis.leads
+    lines += ["", f"Leads: {' and '.join(leads.pair)}" if leads else "Leads: none", "", "Tracks:"]
+    for index, segment in enumerate(analysis.segments):
+        state = f"  [{leads.states[index]}]" if leads else ""
+        lines.append(
+            f"  {segment.number:2d}. {segment.title}  "
+            f"(sentences {segment.first_sentence}-{segment.last_sentence}; "
+            f"{_feeling(segment.valence, segment.arousal)}){state}"
+        )
+        if segment.characters:
+            lines.append(f"      with {', '.join(segment.characters)}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,141 @@
+"""The composed album as music: ranges, harmony, cadences, duet textures, determinism."""
+
+from fractions import Fraction as F
+
+import pytest
+
+from storyscore.composition.album import compose_album
+from storyscore.composition.arrangement import makes_parallel, sounding_at
+from storyscore.composition.harmony import chord_pitch_classes
+from storyscore.composition.model import Album, Track
+from storyscore.options import STYLES, ComposeOptions
+
+
+@pytest.fixture(scope="module", params=STYLES)
+def album(request, analysis) -> Album:
+    return compose_album(analysis, ComposeOptions(seed=5, style=request.param))
+
+
+def _voice(track: Track, name: str):
+    return next((p for p in track.parts if p.name == name), None)
+
+
+def test_every_note_is_in_range_and_inside_the_track(album):
+    for track in album.tracks:
+        end = track.plan.total_beats
+        for part in track.parts:
+            for note in part.notes:
+                assert 21 <= note.pitch <= 108 or part.is_drums
+                assert note.end <= end + 1
+        assert track.chords[0].start == 0
+        assert sum((c.duration for c in track.chords), F(0)) == end  # chords fill the track
+
+
+def test_album_shape(album):
+    kinds = [t.plan.kind for t in album.tracks]
+    assert kinds == ["story"] * 6 + ["epilogue"]
+    epilogue = album.tracks[-1]
+    assert epilogue.plan.key == album.home_key
+    stated = {s.character for s in epilogue.motif_statements}
+    assert {"Nell", "Elias"} <= stated
+
+
+def test_melody_stays_in_key_and_on_chord_tones(album):
+    in_key = total = strong = strong_on_chord = 0
+    for track in album.tracks:
+        scale = track.plan.key.pitch_classes()
+        for name in ("Nell", "Elias"):
+            part = _voice(track, name)
+            if part is None:
+                continue
+            for note in part.notes:
+                chord = next(c for c in track.chords if c.start <= note.start < c.start + c.duration)
+                allowed = scale | chord_pitch_classes(chord)
+                in_key += note.pitch % 12 in allowed
+                total += 1
+                if note.start % 1 == 0 and (note.start % track.plan.beats_per_bar) in (0, 2):
+                    strong += 1
+                    strong_on_chord += note.pitch % 12 in chord_pitch_classes(chord)
+    assert in_key / total >= 0.97
+    assert strong_on_chord / strong >= 0.6
+
+
+def test_phrases_end_on_the_tonic(album):
+    for track in album.tracks:
+        final = track.chords[-1]
+        assert final.numeral in ("I", "i")
+        assert final.root == track.plan.key.tonic
+
+
+def test_few_parallels_between_melody_and_bass(album):
+    changes = faults = 0
+    for track in album.tracks:
+        bass = _voice(track, "Bass") or _voice(track, "Left hand")
+        melody = [n for p in track.parts if p.name in ("Nell", "Elias") for n in p.notes]
+        previous = None
+        for chord in track.chords:
+            top = sounding_at(melody, chord.start)
+            low = min((n.pitch for n in bass.notes if n.start == chord.start), default=None)
+            if top is not None and low is not None:
+                if previous is not None:
+                    changes += 1
+                    faults += makes_parallel(previous[0], previous[1], top, low)
+                previous = (top, low)
+    assert faults / changes <= 0.05
+
+
+def _onsets(part, start, end):
+    return {n.start for n in part.notes if start <= n.start < end}
+
+
+def test_duet_textures_differ_by_state(album):
+    """Meeting alternates, together coincides in consonance, apart leaves one voice."""
+    by_state = {t.plan.state: t for t in album.tracks if t.plan.kind == "story"}
+    meeting = by_state["meeting"]
+    nell, elias = _voice(meeting, "Nell"), _voice(meeting, "Elias")
+    end = meeting.plan.total_beats
+    a, b = _onsets(nell, 0, end), _onsets(elias, 0, end)
+    assert len(a & b) / len(a | b) < 0.2  # call and response
+
+    together = by_state["together"]
+    nell, elias = _voice(together, "Nell"), _voice(together, "Elias")
+    shared = 0
+    consonant = 0
+    for note in nell.notes:
+        other = [n for n in elias.notes if n.start == note.start]
+        if other:
+            shared += 1
+            consonant += (note.pitch - other[0].pitch) % 12 in (0, 3, 4, 8, 9)
+    assert shared / len(nell.notes) > 0.6
+    assert consonant / shared >= 0.7
+
+    apart = by_state["apart"]
+    nell, elias = _voice(apart, "Nell"), _voice(apart, "Elias")
+    assert len(elias.notes) / (len(nell.notes) + len(elias.notes)) < 0.15
+    assert max(n.velocity for n in elias.notes) + 20 <= max(n.velocity for n in nell.notes)
+
+
+def test_emotion_sets_mode_and_tempo(analysis):
+    album = compose_album(analysis, ComposeOptions(seed=1))
+    story = [t for t in album.tracks if t.plan.kind == "story"]
+    brightest = max(story, key=lambda t: t.plan.valence)
+    darkest = min(story, key=lambda t: t.plan.valence)
+    assert brightest.plan.key.is_major_like and not darkest.plan.key.is_major_like
+    fastest = max(story, key=lambda t: t.plan.tempo_bpm)
+    assert fastest.plan.arousal == max(t.plan.arousal for t in story)
+
+
+def test_motif_statements_match_the_characters(album):
+    for track in album.tracks:
+        stated = {s.character for s in track.motif_statements}
+        for name in track.plan.characters:
+            if name in ("Nell", "Elias"):
+                assert name in stated, (track.plan.number, name)
+
+
+def test_composition_is_deterministic(analysis):
+    first = compose_album(analysis, ComposeOptions(seed=2, style="jazz"))
+    second = compose_album(analysis, ComposeOptions(seed=2, style="jazz"))
+    other = compose_album(analysis, ComposeOptions(seed=3, style="jazz"))
+    assert first == second
+    assert first != other

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import storyscore.render
+
+
+def test_all_lists_what_the_package_exports() -> None:
+    public = {name for name in vars(storyscore.render) if not name.startswith("_")}
+    modules = {"album_json", "midi", "names", "notebook", "notes", "plot", "write"}
+    assert set(storyscore.render.__all__) == public - modules
+
+
+def test_importing_render_does_not_import_matplotlib() -> None:
+    code = "import sys, storyscore.render; print('matplotlib' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
