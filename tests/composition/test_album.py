@@ -49,7 +49,9 @@ def test_melody_stays_in_key_and_on_chord_tones(album):
             if part is None:
                 continue
             for note in part.notes:
-                chord = next(c for c in track.chords if c.start <= note.start < c.start + c.duration)
+                chord = next(
+                    c for c in track.chords if c.start <= note.start < c.start + c.duration
+                )
                 allowed = scale | chord_pitch_classes(chord)
                 in_key += note.pitch % 12 in allowed
                 total += 1

@@ -34,12 +34,20 @@ def test_numerals(numeral, key, root, quality):
 def test_chord_choice_fits_the_melody():
     # E and G on strong beats in C: a tonic slot picks I (C-E-G) over vi (A-C-E) only when G weighs.
     chosen = choose_chord(
-        C, "tonic", previous=None, melody_pitch_classes=[(4, 1.0), (7, 1.0)], tension=0,
+        C,
+        "tonic",
+        previous=None,
+        melody_pitch_classes=[(4, 1.0), (7, 1.0)],
+        tension=0,
         rng=random.Random(0),
     )
     assert chosen == "I"
     chosen = choose_chord(
-        C, "predominant", previous="I", melody_pitch_classes=[(2, 1.0), (5, 1.0)], tension=0,
+        C,
+        "predominant",
+        previous="I",
+        melody_pitch_classes=[(2, 1.0), (5, 1.0)],
+        tension=0,
         rng=random.Random(0),
     )
     assert chosen == "ii"

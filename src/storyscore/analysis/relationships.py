@@ -12,9 +12,11 @@ from itertools import combinations
 
 from storyscore.analysis.model import Character, PairRelationship, RelationshipState, Segment
 
-# Sharing at least this many sentences, or this share of a segment, counts as together.
-MIN_SHARED_SENTENCES = 2
-MIN_SHARED_SHARE = 0.04
+# Two characters share a sentence when both are named within this many sentences of it (in
+# the same segment): a scene alternates between them more often than it names both at once.
+SCENE_REACH = 2
+# Sharing more sentences than the reach can carry over a cut counts as together.
+MIN_SHARED_SENTENCES = SCENE_REACH + 1
 # Shared scenes this much below the story's mean valence are conflict.
 CONFLICT_MARGIN = 0.08
 
@@ -23,10 +25,10 @@ def strongest_pair(
     cast: Sequence[Character], presence: Sequence[tuple[int, ...]], *, candidates: int = 6
 ) -> tuple[str, str] | None:
     """The two leads: the pair among the top of the cast that shares the most sentences."""
-    top = range(min(candidates, len(cast)))
-    shared = dict.fromkeys(combinations(top, 2), 0)
+    limit = min(candidates, len(cast))
+    shared = dict.fromkeys(combinations(range(limit), 2), 0)
     for row in presence:
-        for pair in combinations(sorted(i for i in row if i < candidates), 2):
+        for pair in combinations(sorted(i for i in row if i < limit), 2):
             shared[pair] += 1
     if not shared:
         return None
@@ -54,14 +56,15 @@ def pair_relationship(
     was_together = False
     for segment in segments:
         rows = range(segment.first_sentence, segment.last_sentence + 1)
-        shared = [i for i in rows if a in presence[i] and b in presence[i]]
+        near_a, near_b = _nearby(presence, a, rows), _nearby(presence, b, rows)
+        shared = [i for i, x, y in zip(rows, near_a, near_b, strict=True) if x and y]
         size = len(rows)
         share = len(shared) / size
         mood = sum(valence[i] for i in shared) / len(shared) if shared else 0.0
-        together = len(shared) >= MIN_SHARED_SENTENCES or (shared and share >= MIN_SHARED_SHARE)
+        together = len(shared) >= min(MIN_SHARED_SENTENCES, size)
         co_presence.append(share)
         warmth.append(mood)
-        states.append(_state(together, met_before, was_together, mood - story_mean, shared, rows))
+        states.append(_state(together, met_before, was_together, mood - story_mean))
         met_before = met_before or bool(together)
         was_together = bool(together)
     return PairRelationship(
@@ -69,13 +72,19 @@ def pair_relationship(
     )
 
 
+def _nearby(presence: Sequence[tuple[int, ...]], character: int, rows: range) -> list[bool]:
+    """Per sentence of ``rows``: is ``character`` named within ``SCENE_REACH`` sentences of it,
+    inside the same segment."""
+    near = [False] * len(rows)
+    for offset, index in enumerate(rows):
+        if character in presence[index]:
+            low, high = max(0, offset - SCENE_REACH), min(len(rows), offset + SCENE_REACH + 1)
+            near[low:high] = [True] * (high - low)
+    return near
+
+
 def _state(
-    together: bool,
-    met_before: bool,
-    was_together: bool,
-    relative_mood: float,
-    shared: Sequence[int],
-    rows: range,
+    together: bool, met_before: bool, was_together: bool, relative_mood: float
 ) -> RelationshipState:
     if not together:
         return "parting" if was_together else "apart"
@@ -85,7 +94,4 @@ def _state(
         return "reunion"
     if relative_mood < -CONFLICT_MARGIN:
         return "conflict"
-    # Together early in the segment but not in its last third: they are parting.
-    if shared and shared[-1] < rows.start + 2 * len(rows) / 3 and len(rows) >= 9:
-        return "parting"
     return "together"

@@ -32,6 +32,9 @@ NUMBER_ONLY_HEADING = re.compile(
     re.IGNORECASE,
 )
 
+# "IV. The Tide Goes Out", "3) Night": a numbered heading keeps its words.
+LEADING_NUMERAL = re.compile(r"^\s*(?:[IVXLC]+|\d+)[.):]\s+(?=\S)")
+
 
 @dataclass(frozen=True, slots=True)
 class _Stretch:
@@ -48,7 +51,9 @@ def default_track_count(document: Document) -> int:
             wanted = round(sections / 6)
         else:
             wanted = sections
-        wanted = min(MAX_DEFAULT_TRACKS_WITH_CHAPTERS, max(MIN_DEFAULT_TRACKS_WITH_CHAPTERS, wanted))
+        wanted = min(
+            MAX_DEFAULT_TRACKS_WITH_CHAPTERS, max(MIN_DEFAULT_TRACKS_WITH_CHAPTERS, wanted)
+        )
     else:
         wanted = round(sentences / SENTENCES_PER_TRACK_WITHOUT_CHAPTERS) + 1
         wanted = min(MAX_DEFAULT_TRACKS_WITHOUT_CHAPTERS, wanted)
@@ -188,6 +193,7 @@ def _title(
 
 def _heading_words(title: str) -> str:
     """'Stave I: Marley's Ghost' -> "Marley's Ghost"; 'CHAPTER XII.' -> ''."""
+    title = LEADING_NUMERAL.sub("", title)
     head, _, rest = title.partition(":")
     if rest.strip() and NUMBER_ONLY_HEADING.match(head.strip()):
         title = rest.strip()

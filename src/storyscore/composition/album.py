@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from storyscore.analysis.model import StoryAnalysis
+from storyscore.composition.arrangement import fit_register
 from storyscore.composition.model import Album, Theme, Track
 from storyscore.composition.motifs import make_themes
 from storyscore.composition.plan import plan_album
 from storyscore.composition.styles import STYLES, theme_slot
 from storyscore.composition.track import Voice, compose_track
-from storyscore.composition.arrangement import fit_register
 from storyscore.options import ComposeOptions
 from storyscore.random_source import derive
 

@@ -214,14 +214,14 @@ def voice_chord(chord: Chord, previous: Sequence[int] | None, *, sevenths: bool)
     return sorted(_place(pc, 52, 76, centre) for pc in pcs)
 
 
-def pad_part(
-    chords: Sequence[Chord], *, velocity: int, sevenths: bool = False
-) -> list[Note]:
+def pad_part(chords: Sequence[Chord], *, velocity: int, sevenths: bool = False) -> list[Note]:
     """Sustained chords (strings), voice-led."""
     notes, previous = [], None
     for chord in chords:
         voicing = voice_chord(chord, previous, sevenths=sevenths)
-        notes.extend(Note(chord.start, articulate(chord.duration, 1.0), p, velocity) for p in voicing)
+        notes.extend(
+            Note(chord.start, articulate(chord.duration, 1.0), p, velocity) for p in voicing
+        )
         previous = voicing
     return notes
 
@@ -257,7 +257,9 @@ def piano_left_hand(
 ) -> list[Note]:
     """Solo piano left hand by arousal (guide §6): block chords, broken chords, or stride."""
     if -0.25 <= arousal <= 0.35:
-        return arpeggio_part(chords, beats_per_bar=beats_per_bar, velocity=velocity, arousal=arousal)
+        return arpeggio_part(
+            chords, beats_per_bar=beats_per_bar, velocity=velocity, arousal=arousal
+        )
     notes = []
     for chord in chords:
         root = _place(chord.root, 36, 50, 43)
@@ -265,13 +267,22 @@ def piano_left_hand(
         upper = [p - 12 if p > 64 else p for p in upper]
         if arousal < -0.25:  # block chords, spread
             notes.append(Note(chord.start, articulate(chord.duration, 1.0), root, velocity))
-            notes.extend(Note(chord.start, articulate(chord.duration, 1.0), p, velocity - 8) for p in upper)
+            notes.extend(
+                Note(chord.start, articulate(chord.duration, 1.0), p, velocity - 8) for p in upper
+            )
             continue
         position = chord.start  # stride: bass on the strong beats, chords between
         beat = 0
         while position < chord.start + chord.duration:
             if beat % 2 == 0:
-                notes.append(Note(position, articulate(F(1), 0.8), root - (12 if beat % 4 == 2 and root >= 43 else 0), velocity))
+                notes.append(
+                    Note(
+                        position,
+                        articulate(F(1), 0.8),
+                        root - (12 if beat % 4 == 2 and root >= 43 else 0),
+                        velocity,
+                    )
+                )
             else:
                 notes.extend(Note(position, articulate(F(1), 0.6), p, velocity - 10) for p in upper)
             position += 1
@@ -287,7 +298,9 @@ def waltz_accompaniment(chords: Sequence[Chord], *, velocity: int) -> list[Note]
         position = chord.start
         while position < chord.start + chord.duration:
             for beat in (1, 2):
-                notes.extend(Note(position + beat, articulate(F(1), 0.5), p, velocity - 6) for p in voicing)
+                notes.extend(
+                    Note(position + beat, articulate(F(1), 0.5), p, velocity - 6) for p in voicing
+                )
             position += 3
     return notes
 
@@ -307,7 +320,9 @@ def waltz_bass(chords: Sequence[Chord], *, velocity: int) -> list[Note]:
     return notes
 
 
-def jazz_comping(chords: Sequence[Chord], *, beats_per_bar: int, velocity: int, rng: random.Random) -> list[Note]:
+def jazz_comping(
+    chords: Sequence[Chord], *, beats_per_bar: int, velocity: int, rng: random.Random
+) -> list[Note]:
     """Shell-and-extension voicings on Charleston or Red Garland rhythms (guide §6)."""
     notes = []
     for chord in chords:
@@ -352,5 +367,7 @@ def swing(notes: Sequence[Note]) -> list[Note]:
     swung = []
     for note in notes:
         start, end = warp(note.start), warp(note.start + note.duration)
-        swung.append(Note(to_grid(start), max(TICK, to_grid(end - start)), note.pitch, note.velocity))
+        swung.append(
+            Note(to_grid(start), max(TICK, to_grid(end - start)), note.pitch, note.velocity)
+        )
     return swung

@@ -33,7 +33,9 @@ QUALITY_INTERVALS: dict[str, tuple[int, ...]] = {
     "sus4": (0, 5, 7),
 }
 ROMAN = {"i": 0, "ii": 1, "iii": 2, "iv": 3, "v": 4, "vi": 5, "vii": 6}
-NUMERAL = re.compile(r"^(?P<acc>[b#]?)(?P<roman>[ivIV]+)(?P<suffix>°7|°|ø7|maj7|7)?(?P<applied>/[ivIV]+)?$")
+NUMERAL = re.compile(
+    r"^(?P<acc>[b#]?)(?P<roman>[ivIV]+)(?P<suffix>°7|°|ø7|maj7|7)?(?P<applied>/[ivIV]+)?$"
+)
 
 # Chords per slot for major-like and minor-like modes; tension adds the second list.
 SLOT_CHORDS: dict[tuple[bool, Slot], tuple[tuple[str, ...], tuple[str, ...]]] = {

@@ -100,7 +100,9 @@ def period(idea: Motif, *, beats_per_bar: int, rng: random.Random, start: F = F(
     notes: list[LineNote] = []
 
     def place_idea(at_bar: int, bars: int) -> None:
-        notes.extend(_fill_to(motif_notes(idea, start + at_bar * bar), start + (at_bar + bars) * bar))
+        notes.extend(
+            _fill_to(motif_notes(idea, start + at_bar * bar), start + (at_bar + bars) * bar)
+        )
 
     def place_head(at_bar: int, shift: int) -> None:
         notes.extend(

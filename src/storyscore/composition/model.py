@@ -192,11 +192,11 @@ class Album:
         The render stage is imported here, not at module level, so composition never depends
         on rendering; see :func:`storyscore.render.write.write_album`.
         """
-        from storyscore.render.write import write_album  # noqa: PLC0415
+        from storyscore.render.write import write_album
 
         return write_album(self, Path(path), force=force)
 
     def _repr_html_(self) -> str:
-        from storyscore.render.notebook import album_html_summary  # noqa: PLC0415
+        from storyscore.render.notebook import album_html_summary
 
         return album_html_summary(self)

@@ -41,9 +41,7 @@ CANDIDATES = 160
 MAX_SIMILARITY = 0.5
 
 
-def make_themes(
-    count: int, *, beats_per_bar: int, rng: random.Random
-) -> tuple[Motif, ...]:
+def make_themes(count: int, *, beats_per_bar: int, rng: random.Random) -> tuple[Motif, ...]:
     """One distinct motif per character, the first two made to combine in counterpoint."""
     motifs: list[Motif] = []
     for index in range(count):
@@ -108,7 +106,9 @@ def intervals(motif: Motif) -> tuple[int, ...]:
 
 def similarity(a: Motif, b: Motif) -> float:
     """0.5 rhythm similarity + 0.5 interval similarity, in [0, 1] (guide §9)."""
-    return 0.5 * _rhythm_similarity(a, b) + 0.5 * (1 - _edit_distance_share(intervals(a), intervals(b)))
+    return 0.5 * _rhythm_similarity(a, b) + 0.5 * (
+        1 - _edit_distance_share(intervals(a), intervals(b))
+    )
 
 
 def _rhythm_similarity(a: Motif, b: Motif) -> float:
@@ -161,6 +161,7 @@ def counterpoint_score(upper: Motif, lower: Motif) -> float:
 
 def best_offset(upper: Motif, lower: Motif) -> int:
     """The diatonic offset (downward) at which ``lower`` best accompanies ``upper``."""
+
     def score(offset: int) -> float:
         events = sorted(set(_onsets(upper)) | set(_onsets(lower)))
         good = 0

@@ -82,7 +82,10 @@ def plan_album(
         key = _next_key(home, previous_key, mode, turning, rng)
         tempo = lo + (hi - lo) * (a + 1) / 2
         if previous_tempo is not None and not turning:
-            tempo = min(max(tempo, previous_tempo * (1 - MAX_TEMPO_STEP)), previous_tempo * (1 + MAX_TEMPO_STEP))
+            tempo = min(
+                max(tempo, previous_tempo * (1 - MAX_TEMPO_STEP)),
+                previous_tempo * (1 + MAX_TEMPO_STEP),
+            )
         tempo = round(tempo)
         state = analysis.leads.states[index] if analysis.leads else None
         plans.append(

@@ -127,12 +127,20 @@ def compose_track(
         if character == lead_character:
             # The track closes with the main motif's head over the tonic.
             head = fragment(voice.motif, 3)
-            closing = motif_notes(head, F(end + 1) * bar - head.length if head.length < bar else F(end + 1) * bar)
+            closing = motif_notes(
+                head, F(end + 1) * bar - head.length if head.length < bar else F(end + 1) * bar
+            )
             tonic = arr.fit_register([n.degree for n in closing], plan.key, voice.low, voice.high)
             line_notes += arr.realise_line(
                 [n for n in closing if n.start + n.duration <= (end + 2) * bar],
-                key=plan.key, tonic_midi=tonic, chords=chords, base_velocity=base,
-                beats_per_bar=bpb, length=1.0, low=voice.low, high=voice.high,
+                key=plan.key,
+                tonic_midi=tonic,
+                chords=chords,
+                base_velocity=base,
+                beats_per_bar=bpb,
+                length=1.0,
+                low=voice.low,
+                high=voice.high,
             )
         if line_notes:
             line_notes.sort(key=lambda n: (n.start, n.pitch))
@@ -189,7 +197,8 @@ def _plan_phrases(
                     if absent_lead and absent_lead != leader and index % 2 == 0
                     else None
                 ),
-                first_time=leader not in introduced and index == 0 or (is_b and leader not in introduced),
+                first_time=(leader not in introduced and index == 0)
+                or (is_b and leader not in introduced),
                 rng=rng,
                 invert_idea=label.startswith("B") and len(order) == 1,
             )
@@ -253,9 +262,14 @@ def _phrase(
         if state == "meeting":
             answer = period(follower.motif, beats_per_bar=bpb, rng=rng, start=start)
             split = 4 * bar  # call in bars 1-4, response in bars 5-8
-            lines[leader.character] = tuple(n for n in lines[leader.character] if n.start < start + split)
+            lines[leader.character] = tuple(
+                n for n in lines[leader.character] if n.start < start + split
+            )
             lines[follower.character] = tuple(n for n in answer.notes if n.start >= start + split)
-            statements = [(leader.character, start_bar, how), (follower.character, start_bar + 4, "restatement")]
+            statements = [
+                (leader.character, start_bar, how),
+                (follower.character, start_bar + 4, "restatement"),
+            ]
         elif state == "together":
             lines[follower.character] = _parallel(main, register_shift)
             statements.append((follower.character, start_bar, "counterpoint"))
@@ -269,7 +283,9 @@ def _phrase(
             other = period(follower.motif, beats_per_bar=bpb, rng=rng, start=start)
             offset = best_offset(idea, follower.motif)
             lines[follower.character] = transpose_line(other.notes, offset)
-            statements += [(follower.character, start_bar + b, "counterpoint") for b in other.idea_bars]
+            statements += [
+                (follower.character, start_bar + b, "counterpoint") for b in other.idea_bars
+            ]
     if distant is not None:
         echo = fragment(distant.motif, 3)
         lines[distant.character] = tuple(motif_notes(echo, start + 5 * bar))
@@ -351,7 +367,10 @@ def _harmonise(
         else:
             slots.append((slot, start, bar))
     if bpb == 4:
-        slots += [("predominant", base + 6 * bar, bar / 2), ("dominant", base + 6 * bar + bar / 2, bar / 2)]
+        slots += [
+            ("predominant", base + 6 * bar, bar / 2),
+            ("dominant", base + 6 * bar + bar / 2, bar / 2),
+        ]
     else:
         slots += [("dominant", base + 6 * bar, bar)]
     slots.append(("final", base + 7 * bar, bar))
@@ -396,12 +415,16 @@ def _accompaniment(
     bpb = plan.beats_per_bar
     parts = []
     if style.name == "piano":
-        notes = arr.piano_left_hand(chords, beats_per_bar=bpb, velocity=base - 6, arousal=plan.arousal)
+        notes = arr.piano_left_hand(
+            chords, beats_per_bar=bpb, velocity=base - 6, arousal=plan.arousal
+        )
         parts.append(Part("Left hand", style.arpeggio or Instrument(0, "Piano"), tuple(notes)))
         return parts
     if style.name == "waltz":
         assert style.pad is not None and style.bass is not None
-        parts.append(Part("Strings", style.pad, tuple(arr.waltz_accompaniment(chords, velocity=base - 4))))
+        parts.append(
+            Part("Strings", style.pad, tuple(arr.waltz_accompaniment(chords, velocity=base - 4)))
+        )
         parts.append(Part("Bass", style.bass, tuple(arr.waltz_bass(chords, velocity=base))))
         return parts
     if style.pad is not None:
@@ -415,8 +438,13 @@ def _accompaniment(
         parts.append(Part("Piano", style.arpeggio, tuple(arp)))
     if style.bass is not None:
         bass = arr.bass_line(
-            chords, melody, beats_per_bar=bpb, velocity=base, arousal=plan.arousal,
-            walking=style.name == "jazz", rng=rng,
+            chords,
+            melody,
+            beats_per_bar=bpb,
+            velocity=base,
+            arousal=plan.arousal,
+            walking=style.name == "jazz",
+            rng=rng,
         )
         parts.append(Part("Bass", style.bass, tuple(bass)))
     if style.drums is not None:

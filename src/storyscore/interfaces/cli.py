@@ -67,7 +67,9 @@ def _build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--tracks", type=int, default=None)
     analyze.add_argument("--leads", type=_parse_leads, default=None, metavar='"A,B"')
     analyze.add_argument(
-        "--per-line", metavar="FILE", default=None,
+        "--per-line",
+        metavar="FILE",
+        default=None,
         help="score each line of FILE; JSON Lines {line, valence, arousal} on stdout",
     )
     return parser
@@ -87,7 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("storyscore: interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 1
+    except Exception as exc:
         print(
             f"storyscore: internal error: {type(exc).__name__}: {exc} "
             "(please report it with the command you ran)",
@@ -97,11 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _compose(args: argparse.Namespace) -> int:
-    from storyscore.analysis.analyze import analyze_document  # noqa: PLC0415 - fast --help
-    from storyscore.composition.album import compose_album  # noqa: PLC0415
-    from storyscore.ingest import read_story  # noqa: PLC0415
-    from storyscore.options import ComposeOptions  # noqa: PLC0415
-    from storyscore.render.write import check_target  # noqa: PLC0415
+    from storyscore.analysis.analyze import analyze_document
+    from storyscore.composition.album import compose_album
+    from storyscore.ingest import read_story
+    from storyscore.options import ComposeOptions
+    from storyscore.render.write import check_target
 
     progress = _Progress(sys.stderr, quiet=args.quiet)
     options = ComposeOptions(
@@ -122,8 +124,8 @@ def _compose(args: argparse.Namespace) -> int:
 
 
 def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from storyscore.analysis.analyze import analyze_document  # noqa: PLC0415
-    from storyscore.ingest import read_story  # noqa: PLC0415
+    from storyscore.analysis.analyze import analyze_document
+    from storyscore.ingest import read_story
 
     if args.per_line is not None:
         if args.story is not None:
@@ -134,7 +136,7 @@ def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     document = read_story(args.story)
     analysis = analyze_document(document, tracks=args.tracks, leads=args.leads)
     if args.json:
-        from storyscore.serialize import analysis_to_dict  # noqa: PLC0415
+        from storyscore.serialize import analysis_to_dict
 
         json.dump(analysis_to_dict(analysis), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
@@ -144,8 +146,8 @@ def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def _per_line(source: str) -> int:
-    from storyscore.analysis.emotion import score_sentences  # noqa: PLC0415
-    from storyscore.ingest import read_lines  # noqa: PLC0415
+    from storyscore.analysis.emotion import score_sentences
+    from storyscore.ingest import read_lines
 
     lines = read_lines(source)
     valence, arousal = score_sentences(lines)
@@ -162,8 +164,12 @@ def _feeling(valence: float, arousal: float) -> str:
     return f"{tone}, {energy}"
 
 
-def _summary(analysis) -> str:  # noqa: ANN001 - StoryAnalysis, imported lazily
-    lines = [f"{analysis.title}", f"{analysis.words} words, {analysis.sentence_count} sentences", ""]
+def _summary(analysis) -> str:
+    lines = [
+        f"{analysis.title}",
+        f"{analysis.words} words, {analysis.sentence_count} sentences",
+        "",
+    ]
     lines.append("Cast:")
     for character in analysis.cast:
         aliases = f" (also {', '.join(character.aliases)})" if character.aliases else ""

@@ -29,7 +29,12 @@ FLAT_NAMES = ("C", "Db", "D", "Eb", "E", "F", "Gb", "G", "Ab", "A", "Bb", "B")
 MAJOR_FIFTHS = {0: 0, 7: 1, 2: 2, 9: 3, 4: 4, 11: 5, 6: 6, 1: -5, 8: -4, 3: -3, 10: -2, 5: -1}
 # How far each mode's signature sits from the major key on the same tonic, in fifths.
 MODE_FIFTH_SHIFT: dict[Mode, int] = {
-    "major": 0, "lydian": 1, "mixolydian": -1, "dorian": -2, "minor": -3, "phrygian": -4,
+    "major": 0,
+    "lydian": 1,
+    "mixolydian": -1,
+    "dorian": -2,
+    "minor": -3,
+    "phrygian": -4,
 }
 
 
