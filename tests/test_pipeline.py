@@ -107,3 +107,18 @@ def test_public_api_is_explicit():
     }
     for name in storyscore.__all__:
         assert hasattr(storyscore, name)
+
+
+def test_pride_and_prejudice_album_meets_the_bar():
+    """Issue 2's bar: 5-14 tracks, Elizabeth and Darcy cast, notes in range all through."""
+    story = SHARED_DATA / "stories" / "pride-and-prejudice.txt"
+    album = storyscore.compose(story.read_bytes(), seed=0, name=story.name)
+    assert 5 <= len(album.tracks) <= 14
+    names = [t.character for t in album.themes]
+    assert "Elizabeth" in names and any("Darcy" in n for n in names)
+    for track in album.tracks:
+        notes = [n for p in track.parts if not p.is_drums for n in p.notes]
+        assert all(21 <= n.pitch <= 108 for n in notes)
+        bar = track.plan.beats_per_bar
+        for number in range(track.plan.bars):  # something sounds in every bar
+            assert any(n.start < (number + 1) * bar and n.end > number * bar for n in notes)
