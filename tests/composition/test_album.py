@@ -1,5 +1,6 @@
 """The composed album as music: ranges, harmony, cadences, duet textures, determinism."""
 
+from dataclasses import replace
 from fractions import Fraction as F
 
 import pytest
@@ -33,7 +34,8 @@ def test_every_note_is_in_range_and_inside_the_track(album):
 
 def test_album_shape(album):
     kinds = [t.plan.kind for t in album.tracks]
-    assert kinds == ["story"] * 6 + ["epilogue"]
+    assert kinds == ["opening", *["story"] * 6, "epilogue"]
+    assert [t.plan.number for t in album.tracks] == list(range(1, len(album.tracks) + 1))
     epilogue = album.tracks[-1]
     assert epilogue.plan.key == album.home_key
     stated = {s.character for s in epilogue.motif_statements}
@@ -127,12 +129,34 @@ def test_emotion_sets_mode_and_tempo(analysis):
     assert fastest.plan.arousal == max(t.plan.arousal for t in story)
 
 
-def test_motif_statements_match_the_characters(album):
+def test_every_themed_character_on_stage_is_stated(album):
+    themed = {t.character for t in album.themes}
     for track in album.tracks:
         stated = {s.character for s in track.motif_statements}
         for name in track.plan.characters:
-            if name in ("Nell", "Elias"):
+            if name in themed:
                 assert name in stated, (track.plan.number, name)
+
+
+def test_the_opening_introduces_every_theme_whole(album):
+    opening = album.tracks[0]
+    assert opening.plan.kind == "opening" and opening.plan.key == album.home_key
+    statements = {(s.character, s.transformation) for s in opening.motif_statements}
+    for theme in album.themes:
+        assert (theme.character, "statement") in statements
+    later = [s for t in album.tracks[1:] for s in t.motif_statements]
+    assert all(s.transformation != "statement" for s in later)
+
+
+def test_an_epilogue_lets_leads_who_ended_apart_part_again(analysis):
+    states = (*analysis.leads.states[:-1], "apart")
+    parted = replace(analysis, leads=replace(analysis.leads, states=states))
+    epilogue = compose_album(parted, ComposeOptions(seed=4)).tracks[-1]
+    assert epilogue.plan.state == "reunion" and epilogue.plan.closing_state == "parting"
+    together = compose_album(analysis, ComposeOptions(seed=4)).tracks[-1]
+    assert together.plan.closing_state is None
+    # The last phrase differs: the second voice drifts away instead of joining in counterpoint.
+    assert epilogue.parts != together.parts
 
 
 def test_composition_is_deterministic(analysis):

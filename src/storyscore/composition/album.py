@@ -6,13 +6,12 @@ from storyscore.analysis.model import StoryAnalysis
 from storyscore.composition.arrangement import fit_register
 from storyscore.composition.model import Album, Theme, Track
 from storyscore.composition.motifs import make_themes
-from storyscore.composition.plan import plan_album
-from storyscore.composition.styles import STYLES, theme_slot
+from storyscore.composition.plan import plan_album, theme_names
+from storyscore.composition.styles import STYLES, Style, theme_slot
 from storyscore.composition.track import Voice, compose_track
 from storyscore.options import ComposeOptions
 from storyscore.random_source import derive
 
-MAX_THEMES = 6
 
 
 def compose_album(analysis: StoryAnalysis, options: ComposeOptions) -> Album:
@@ -51,13 +50,10 @@ def compose_album(analysis: StoryAnalysis, options: ComposeOptions) -> Album:
     )
 
 
-def theme_voices(analysis: StoryAnalysis, seed: int, style) -> dict[str, Voice]:
+def theme_voices(analysis: StoryAnalysis, seed: int, style: Style) -> dict[str, Voice]:
     """A motif, instrument and range per main character; the leads first, so that their two
     motifs are the pair made to sound together."""
-    names = [c.name for c in analysis.cast][:MAX_THEMES]
-    if analysis.leads is not None:
-        pair = list(analysis.leads.pair)
-        names = pair + [n for n in names if n not in pair][: MAX_THEMES - 2]
+    names = theme_names(analysis)
     motifs = make_themes(len(names), beats_per_bar=style.beats_per_bar, rng=derive(seed, "motifs"))
     voices = {}
     for index, (name, motif) in enumerate(zip(names, motifs, strict=True)):

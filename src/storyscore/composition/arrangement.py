@@ -139,11 +139,11 @@ def bass_line(
             else:
                 notes.append(Note(chord.start, articulate(chord.duration, 0.95), bass, velocity))
             previous = bass
-    return _avoid_parallels(notes, chords, melody)
+    return avoid_parallels(notes, chords, melody)
 
 
-def _avoid_parallels(
-    bass: list[Note], chords: Sequence[Chord], melody: Sequence[Note]
+def avoid_parallels(
+    bass: Sequence[Note], chords: Sequence[Chord], melody: Sequence[Note]
 ) -> list[Note]:
     """Move the bass to the chord's third where it would form parallel fifths or octaves with
     the melody from one chord change to the next."""

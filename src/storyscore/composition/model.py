@@ -17,7 +17,7 @@ from storyscore.music.theory import Key
 if TYPE_CHECKING:
     from storyscore.render.write import WrittenAlbum
 
-TrackKind = Literal["story", "epilogue", "next"]
+TrackKind = Literal["opening", "story", "epilogue", "next"]
 Transformation = Literal[
     "statement",
     "restatement",
@@ -151,6 +151,9 @@ class TrackPlan:
     last_sentence: int
     start_char: int
     end_char: int
+    # The leads' state for the last phrase when it differs from ``state``: an epilogue that
+    # reunites leads the story left apart lets them part again at the end.
+    closing_state: RelationshipState | None = None
 
     @property
     def meter(self) -> str:

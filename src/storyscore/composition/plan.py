@@ -28,6 +28,7 @@ MAX_TEMPO_STEP = 0.15
 DEFAULT_TRACK_SECONDS = 150.0
 TRACK_SECONDS_RANGE = (75.0, 240.0)
 MAX_PHRASES = 8
+MAX_THEMES = 6
 
 
 def emotion_scores(values: Sequence[float]) -> tuple[float, ...]:
@@ -71,6 +72,7 @@ def plan_album(
     total_sentences = max(1, analysis.sentence_count)
     track_seconds = _track_seconds(segments, total_sentences, options.minutes)
 
+    themed = theme_names(analysis)
     plans: list[TrackPlan] = []
     previous_key, previous_tempo, previous_scores = home, None, None
     for index, segment in enumerate(segments):
@@ -90,7 +92,7 @@ def plan_album(
         state = analysis.leads.states[index] if analysis.leads else None
         plans.append(
             TrackPlan(
-                number=index + 1,
+                number=index + 2,  # after the opening
                 kind="story",
                 title=segment.title,
                 key=key,
@@ -109,26 +111,67 @@ def plan_album(
             )
         )
         previous_key, previous_tempo, previous_scores = key, tempo, (v, a)
-    plans.append(epilogue_plan(analysis, plans, home, style, track_seconds[-1]))
-    return home, tuple(plans)
+    opening = opening_plan(analysis, plans, themed, home, style)
+    epilogue = epilogue_plan(analysis, plans, themed, home, style, track_seconds[-1])
+    return home, (opening, *plans, epilogue)
+
+
+def theme_names(analysis: StoryAnalysis) -> tuple[str, ...]:
+    """The characters who get a theme: the leads first, then the most salient others."""
+    names = [c.name for c in analysis.cast]
+    if analysis.leads is not None:
+        pair = list(analysis.leads.pair)
+        names = pair + [n for n in names if n not in pair]
+    return tuple(names[:MAX_THEMES])
+
+
+def opening_plan(
+    analysis: StoryAnalysis,
+    story_plans: Sequence[TrackPlan],
+    themed: Sequence[str],
+    home: Key,
+    style: Style,
+) -> TrackPlan:
+    """The first track: the home key at the story's opening tempo, one plain phrase per theme."""
+    first = story_plans[0]
+    phrases = min(MAX_PHRASES, max(2, len(themed)))
+    return TrackPlan(
+        number=1,
+        kind="opening",
+        title="Overture",
+        key=home,
+        tempo_bpm=first.tempo_bpm,
+        beats_per_bar=style.beats_per_bar,
+        bars=INTRO_BARS + 8 * phrases + OUTRO_BARS,
+        valence=fmean(analysis.arc_valence),
+        arousal=fmean(analysis.arc_arousal),
+        characters=tuple(themed),
+        pair=None,
+        state=None,
+        first_sentence=0,
+        last_sentence=analysis.sentence_count - 1,
+        start_char=first.start_char,
+        end_char=story_plans[-1].end_char,
+    )
 
 
 def epilogue_plan(
     analysis: StoryAnalysis,
     story_plans: Sequence[TrackPlan],
+    themed: Sequence[str],
     home: Key,
     style: Style,
     seconds: float,
 ) -> TrackPlan:
     """The closing track: home key, an unhurried tempo, every theme recalled, the leads reunited
-    in counterpoint (as their life might have been, if the story left them apart)."""
+    in counterpoint; when the story left them apart, this is their life as it might have been,
+    and the last phrase lets them part again."""
     tempo = round(0.9 * fmean(p.tempo_bpm for p in story_plans))
     tempo = max(style.tempo_range[0], tempo)
-    names = [c.name for c in analysis.cast]
     pair = analysis.leads.pair if analysis.leads else None
-    characters = tuple([*(pair or ()), *(n for n in names if not pair or n not in pair)])
+    ended_apart = pair is not None and story_plans[-1].state in ("apart", "parting")
     return TrackPlan(
-        number=len(story_plans) + 1,
+        number=story_plans[-1].number + 1,
         kind="epilogue",
         title="Epilogue",
         key=home,
@@ -137,13 +180,14 @@ def epilogue_plan(
         bars=_bars(seconds, tempo, style.beats_per_bar),
         valence=fmean(analysis.arc_valence),
         arousal=fmean(analysis.arc_arousal),
-        characters=characters,
+        characters=tuple(themed),
         pair=pair,
         state="reunion" if pair else None,
         first_sentence=0,
         last_sentence=analysis.sentence_count - 1,
         start_char=story_plans[0].start_char,
         end_char=story_plans[-1].end_char,
+        closing_state="parting" if ended_apart else None,
     )
 
 

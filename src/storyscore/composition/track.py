@@ -57,10 +57,12 @@ class Voice:
 class _Phrase:
     label: str
     start_bar: int  # bar index in the track, from 0
+    bars: int
     lines: dict[str, tuple[LineNote, ...]]  # character -> line
     leader: str
     statements: tuple[tuple[str, int, Transformation], ...]  # character, bar index, how
     quiet: frozenset[str]  # characters heard only far away
+    supporting: frozenset[str]  # countermelodies and guests: softer than the leader
 
 
 def phrase_count(bars: int) -> int:
@@ -80,13 +82,15 @@ def compose_track(
     rng = derive(seed, "track", plan.number)
     bpb = plan.beats_per_bar
     bar = F(bpb)
-    phrases = _plan_phrases(plan, voices, introduced, rng)
+    intro, phrases = _plan_phrases(plan, voices, introduced, rng)
     tension = max(0.0, plan.arousal - plan.valence) / 2
 
-    # Harmony: intro on I-V, each phrase fitted to its leading line, a plagal outro.
+    # Harmony: the intro on I-V, each phrase fitted to its leading line, a plagal outro.
     home = "I" if plan.key.is_major_like else "i"
     sub = "IV" if plan.key.is_major_like else "iv"
     chords = [make_chord(home, plan.key, F(0), bar), make_chord("V", plan.key, bar, bar)]
+    if intro.lines:
+        chords = _harmonise(intro, plan=plan, tension=tension, rng=rng, previous=None)
     for phrase in phrases:
         chords.extend(
             _harmonise(phrase, plan=plan, tension=tension, rng=rng, previous=chords[-1].numeral)
@@ -105,11 +109,12 @@ def compose_track(
     lead_character = phrases[0].leader
     for character, voice in voices.items():
         line_notes: list[Note] = []
-        for phrase in phrases:
+        for phrase in (intro, *phrases):
             line = phrase.lines.get(character)
             if not line:
                 continue
             quiet = character in phrase.quiet
+            velocity = base + 4 if character in phrase.supporting else base + 14
             tonic = arr.fit_register([n.degree for n in line], plan.key, voice.low, voice.high)
             if quiet:  # far away: an octave off the usual register
                 tonic += 12 if tonic + 12 + 7 <= 108 else -12
@@ -118,7 +123,7 @@ def compose_track(
                 key=plan.key,
                 tonic_midi=tonic,
                 chords=chords,
-                base_velocity=max(20, base - 24) if quiet else base + 14,
+                base_velocity=max(20, base - 24) if quiet else velocity,
                 beats_per_bar=bpb,
                 length=legato,
                 low=voice.low if not quiet else 36,
@@ -155,7 +160,7 @@ def compose_track(
     markers.append(Marker(end * bar, "outro"))
     statements = tuple(
         MotifStatement(character=c, bar=b + 1, transformation=t)
-        for p in phrases
+        for p in (intro, *phrases)
         for c, b, t in p.statements
     )
     return tuple(chords), tuple(parts), tuple(markers), statements
@@ -163,52 +168,102 @@ def compose_track(
 
 def _plan_phrases(
     plan: TrackPlan, voices: dict[str, Voice], introduced: frozenset[str], rng: random.Random
-) -> list[_Phrase]:
+) -> tuple[_Phrase, list[_Phrase]]:
+    """The intro and the phrases: who leads, who answers, who joins, and how each motif is
+    changed. Every themed character on stage is stated at least once: the main one in the A
+    phrases, the others in the intro, leading B phrases, or as a countermelody in A'."""
+    count = phrase_count(plan.bars)
     present = [c for c in plan.characters if c in voices]
+    if plan.kind == "opening":  # one plain statement per theme, in order of importance
+        leaders = present or list(voices)
+        phrases = [
+            _phrase(
+                label=LABELS[index % len(LABELS)], start_bar=INTRO_BARS + 8 * index, plan=plan,
+                leader=voices[leaders[index % len(leaders)]], how="statement", rng=rng,
+            )
+            for index in range(count)
+        ]
+        return _empty_intro(), phrases
     pair = plan.pair if plan.pair and all(c in voices for c in plan.pair) else None
     duet = pair is not None and plan.state in DUET_STATES and all(c in present for c in pair)
     if duet:
         assert pair is not None
         order = [*pair, *(c for c in present if c not in pair)]
-    elif present:
-        order = present
     else:  # nobody on stage: the story's first theme, remembered
-        order = [next(iter(voices))]
+        order = present or [next(iter(voices))]
+    main = order[0]
+    partner = order[1] if duet else None
+    pending = [c for c in order[1:] if c != partner]  # still to be heard in this track
     absent_lead = None
     if pair is not None and not duet and plan.state in ("apart", "parting"):
-        absent_lead = next((c for c in pair if c not in order[:1]), None)
+        absent_lead = next((c for c in pair if c != main), None)
+    stated: set[str] = set(introduced)
+    intro = _empty_intro()
+    if pending:
+        guest = voices[pending.pop(0)]
+        intro = _intro(plan, guest, "restatement" if guest.character in stated else "statement")
+        stated.add(guest.character)
     phrases = []
-    for index in range(phrase_count(plan.bars)):
+    for index in range(count):
         label = LABELS[index % len(LABELS)]
-        start_bar = INTRO_BARS + 8 * index
-        is_b = label.startswith("B") and len(order) > 1
-        leader = order[1] if is_b else order[0]
-        follower = (order[0] if is_b else order[1]) if duet else None
+        is_b = label.startswith("B")
+        if is_b and duet:
+            leader, follower = partner, main
+        elif is_b and pending:
+            leader, follower = pending.pop(0), None
+        else:
+            leader, follower = main, partner
+        assert leader is not None
+        counter = pending.pop(0) if pending and not is_b and index > 0 else None
+        last = index == count - 1
+        if leader not in stated:
+            how: Transformation = "statement"
+        elif is_b and leader == main:
+            how = "inversion"  # no one else to lead the contrast: the main motif turned over
+        else:
+            how = _transformation(plan, label)
         phrases.append(
             _phrase(
                 label=label,
-                start_bar=start_bar,
+                start_bar=INTRO_BARS + 8 * index,
                 plan=plan,
                 leader=voices[leader],
+                how=how,
+                rng=rng,
                 follower=voices[follower] if follower else None,
+                state=(plan.closing_state or plan.state) if last else plan.state,
+                counter=voices[counter] if counter else None,
                 # The absent one is a memory: a fragment in every other phrase.
                 distant=(
                     voices[absent_lead]
                     if absent_lead and absent_lead != leader and index % 2 == 0
                     else None
                 ),
-                first_time=(leader not in introduced and index == 0)
-                or (is_b and leader not in introduced),
-                rng=rng,
-                invert_idea=label.startswith("B") and len(order) == 1,
             )
         )
-    return phrases
+        stated.update(c for c, _, _ in phrases[-1].statements)
+    return intro, phrases
 
 
-def _transformation(plan: TrackPlan, first_time: bool, label: str) -> Transformation:
-    if first_time:
-        return "statement"
+def _empty_intro() -> _Phrase:
+    return _Phrase("intro", 0, INTRO_BARS, {}, "", (), frozenset(), frozenset())
+
+
+def _intro(plan: TrackPlan, guest: Voice, how: Transformation) -> _Phrase:
+    """A character on stage who does not lead a phrase opens the track with its motif."""
+    bar = F(plan.beats_per_bar)
+    motif = guest.motif
+    line = tuple(n for n in motif_notes(motif, F(0)) if n.start < INTRO_BARS * bar)
+    last = line[-1]
+    line = (*line[:-1], LineNote(last.start, INTRO_BARS * bar - last.start, last.degree))
+    return _Phrase(
+        "intro", 0, INTRO_BARS, {guest.character: line}, guest.character,
+        ((guest.character, 0, how),), frozenset(), frozenset({guest.character}),
+    )
+
+
+def _transformation(plan: TrackPlan, label: str) -> Transformation:
+    """How a known motif is changed by the story at this point (guide §2)."""
     if plan.state == "conflict":
         return "inversion"
     if plan.arousal > 0.35:
@@ -238,27 +293,25 @@ def _phrase(
     start_bar: int,
     plan: TrackPlan,
     leader: Voice,
-    follower: Voice | None,
-    distant: Voice | None,
-    first_time: bool,
+    how: Transformation,
     rng: random.Random,
-    invert_idea: bool,
+    follower: Voice | None = None,
+    state: str | None = None,
+    counter: Voice | None = None,
+    distant: Voice | None = None,
 ) -> _Phrase:
     bpb = plan.beats_per_bar
     bar = F(bpb)
     start = start_bar * bar
-    how = "inversion" if invert_idea else _transformation(plan, first_time, label)
     idea = _transform(leader.motif, how, bpb)
     main = period(idea, beats_per_bar=bpb, rng=rng, start=start)
     lines: dict[str, tuple[LineNote, ...]] = {}
     statements: list[tuple[str, int, Transformation]] = []
-    quiet: set[str] = set()
     register_shift = 7 if how == "register" else 0
     lines[leader.character] = transpose_line(main.notes, register_shift)
     statements += [(leader.character, start_bar + b, how) for b in main.idea_bars]
 
     if follower is not None:
-        state = plan.state
         if state == "meeting":
             answer = period(follower.motif, beats_per_bar=bpb, rng=rng, start=start)
             split = 4 * bar  # call in bars 1-4, response in bars 5-8
@@ -286,6 +339,13 @@ def _phrase(
             statements += [
                 (follower.character, start_bar + b, "counterpoint") for b in other.idea_bars
             ]
+    supporting: set[str] = set()
+    if counter is not None:
+        other = period(counter.motif, beats_per_bar=bpb, rng=rng, start=start)
+        lines[counter.character] = transpose_line(other.notes, best_offset(idea, counter.motif))
+        supporting.add(counter.character)
+        statements += [(counter.character, start_bar + b, "counterpoint") for b in other.idea_bars]
+    quiet: set[str] = set()
     if distant is not None:
         echo = fragment(distant.motif, 3)
         lines[distant.character] = tuple(motif_notes(echo, start + 5 * bar))
@@ -294,10 +354,12 @@ def _phrase(
     return _Phrase(
         label=label,
         start_bar=start_bar,
+        bars=8,
         lines=lines,
         leader=leader.character,
         statements=tuple(statements),
         quiet=frozenset(quiet),
+        supporting=frozenset(supporting),
     )
 
 
@@ -317,7 +379,7 @@ def _parallel(main: PhraseLine, shift: int) -> tuple[LineNote, ...]:
 
 def _clash(motif: Motif, main: PhraseLine, start: F, bpb: int) -> tuple[LineNote, ...]:
     """Conflict: the follower's inverted head, a beat late every bar, crossing the leader."""
-    head = invert(fragment(motif, 3))
+    head = invert(fragment(motif, 4))
     centre = sum(n.degree for n in main.notes) // len(main.notes)
     shift = centre - head.degrees[0] + 1
     notes = []
@@ -345,9 +407,10 @@ def _drift(main: PhraseLine, rng: random.Random) -> tuple[LineNote, ...]:
 
 
 def _harmonise(
-    phrase: _Phrase, *, plan: TrackPlan, tension: float, rng: random.Random, previous: str
+    phrase: _Phrase, *, plan: TrackPlan, tension: float, rng: random.Random, previous: str | None
 ) -> list[Chord]:
-    """One chord per bar (two before the cadence, or in slow tracks), fitted to the melody."""
+    """One chord per bar (two before the cadence, or in slow tracks), fitted to the melody;
+    a two-bar intro is tonic then dominant."""
     bpb = plan.beats_per_bar
     bar = F(bpb)
     # The leader's line decides; a follower counts half (it leads only while answering).
@@ -359,6 +422,11 @@ def _harmonise(
     ]
     slots: list[tuple[Slot, F, F]] = []
     base = phrase.start_bar * bar
+    if phrase.bars == INTRO_BARS:
+        return _fit_slots(
+            [("tonic", base, bar), ("dominant", base + bar, bar)],
+            heard_lines, plan=plan, tension=tension, rng=rng, previous=previous,
+        )
     plan_slots: tuple[Slot, ...] = ("tonic", "free", "predominant", "dominant", "tonic", "free")
     for index, slot in enumerate(plan_slots):
         start = base + index * bar
@@ -374,6 +442,21 @@ def _harmonise(
     else:
         slots += [("dominant", base + 6 * bar, bar)]
     slots.append(("final", base + 7 * bar, bar))
+    return _fit_slots(
+        slots, heard_lines, plan=plan, tension=tension, rng=rng, previous=previous
+    )
+
+
+def _fit_slots(
+    slots: list[tuple[Slot, F, F]],
+    heard_lines: list[tuple[LineNote, float]],
+    *,
+    plan: TrackPlan,
+    tension: float,
+    rng: random.Random,
+    previous: str | None,
+) -> list[Chord]:
+    bpb = plan.beats_per_bar
     chords = []
     for slot, start, length in slots:
         heard = [
@@ -418,6 +501,7 @@ def _accompaniment(
         notes = arr.piano_left_hand(
             chords, beats_per_bar=bpb, velocity=base - 6, arousal=plan.arousal
         )
+        notes = arr.avoid_parallels(notes, chords, melody)
         parts.append(Part("Left hand", style.arpeggio or Instrument(0, "Piano"), tuple(notes)))
         return parts
     if style.name == "waltz":

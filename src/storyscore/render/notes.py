@@ -298,7 +298,9 @@ def _story_text(album: Album, track: Track) -> str:
         f"the mood is {feeling_words(plan.valence, plan.arousal)} "
         f"(valence {plan.valence:+.2f}, arousal {plan.arousal:+.2f})"
     )
-    if plan.kind == "epilogue":
+    if plan.kind == "opening":
+        where = f"The opening, before the story begins, introduces its themes one by one: {mood}."
+    elif plan.kind == "epilogue":
         where = f"The epilogue, after the story has ended, looks back on it: {mood}."
     elif plan.kind == "next":
         where = f"A next song, continuing the album beyond its story: {mood}."
