@@ -165,3 +165,23 @@ def test_composition_is_deterministic(analysis):
     other = compose_album(analysis, ComposeOptions(seed=3, style="jazz"))
     assert first == second
     assert first != other
+
+
+def test_jazz_cadences_are_ii_v7_i(analysis):
+    album = compose_album(analysis, ComposeOptions(seed=6, style="jazz"))
+    for track in album.tracks:
+        numerals = [c.numeral for c in track.chords]
+        for index, numeral in enumerate(numerals[2:], start=2):  # after the two-bar intro
+            if numeral == "V7" and index + 1 < len(numerals) and numerals[index + 1] in ("I", "i"):
+                assert numerals[index - 1] in ("ii", "ii°"), (track.plan.number, numerals)
+        assert any(c.quality == "dom7" for c in track.chords)
+
+
+def test_harmonic_rhythm_follows_tempo(analysis):
+    album = compose_album(analysis, ComposeOptions(seed=6, style="waltz"))
+    for track in album.tracks:
+        seconds_per_chord = [
+            float(c.duration) * 60 / track.plan.tempo_bpm for c in track.chords
+        ]
+        median = sorted(seconds_per_chord)[len(seconds_per_chord) // 2]
+        assert 0.9 <= median <= 4.5, (track.plan.tempo_bpm, median)

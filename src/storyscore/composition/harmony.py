@@ -104,6 +104,15 @@ def chord_pitch_classes(chord: Chord) -> frozenset[int]:
     return frozenset((chord.root + i) % 12 for i in QUALITY_INTERVALS[chord.quality])
 
 
+# Jazz cadences are ii-V(7)-I (guide §3): the predominant is always ii, the dominant V7.
+JAZZ_CADENCE: dict[tuple[bool, Slot], tuple[str, ...]] = {
+    (True, "predominant"): ("ii",),
+    (False, "predominant"): ("ii°",),
+    (True, "dominant"): ("V7",),
+    (False, "dominant"): ("V7",),
+}
+
+
 def choose_chord(
     key: Key,
     slot: Slot,
@@ -112,6 +121,7 @@ def choose_chord(
     melody_pitch_classes: Sequence[tuple[int, float]],
     tension: float,
     rng: random.Random,
+    jazz: bool = False,
 ) -> str:
     """The numeral for one harmonic slot, fitted to the melody heard over it.
 
@@ -119,6 +129,8 @@ def choose_chord(
     """
     plain, tense = SLOT_CHORDS[(key.is_major_like, slot)]
     options = list(plain) + (list(tense) if tension > 0.25 else [])
+    if jazz and (key.is_major_like, slot) in JAZZ_CADENCE:
+        options = list(JAZZ_CADENCE[(key.is_major_like, slot)])
     best_score, best = float("-inf"), options[0]
     for numeral in options:
         root, quality = parse_numeral(numeral, key)

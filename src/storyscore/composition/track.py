@@ -40,6 +40,9 @@ INTRO_BARS = 2
 OUTRO_BARS = 2
 LABELS = ("A", "A'", "B", "A''", "B'", "A'''", "B''", "A''''")
 DUET_STATES = ("meeting", "together", "conflict", "parting", "reunion")
+# Harmonic rhythm follows tempo (guide §3): two chords a bar when slow, the tonic held for
+# two bars when fast.
+SLOW_BPM, FAST_BPM = 72, 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +93,15 @@ def compose_track(
     sub = "IV" if plan.key.is_major_like else "iv"
     chords = [make_chord(home, plan.key, F(0), bar), make_chord("V", plan.key, bar, bar)]
     if intro.lines:
-        chords = _harmonise(intro, plan=plan, tension=tension, rng=rng, previous=None)
+        chords = _harmonise(
+            intro, plan=plan, tension=tension, rng=rng, previous=None, jazz=style.swing
+        )
     for phrase in phrases:
         chords.extend(
-            _harmonise(phrase, plan=plan, tension=tension, rng=rng, previous=chords[-1].numeral)
+            _harmonise(
+                phrase, plan=plan, tension=tension, rng=rng, previous=chords[-1].numeral,
+                jazz=style.swing,
+            )
         )
     end = INTRO_BARS + 8 * len(phrases)
     chords += [
@@ -407,7 +415,13 @@ def _drift(main: PhraseLine, rng: random.Random) -> tuple[LineNote, ...]:
 
 
 def _harmonise(
-    phrase: _Phrase, *, plan: TrackPlan, tension: float, rng: random.Random, previous: str | None
+    phrase: _Phrase,
+    *,
+    plan: TrackPlan,
+    tension: float,
+    rng: random.Random,
+    previous: str | None,
+    jazz: bool,
 ) -> list[Chord]:
     """One chord per bar (two before the cadence, or in slow tracks), fitted to the melody;
     a two-bar intro is tonic then dominant."""
@@ -425,12 +439,16 @@ def _harmonise(
     if phrase.bars == INTRO_BARS:
         return _fit_slots(
             [("tonic", base, bar), ("dominant", base + bar, bar)],
-            heard_lines, plan=plan, tension=tension, rng=rng, previous=previous,
+            heard_lines, plan=plan, tension=tension, rng=rng, previous=previous, jazz=jazz,
         )
     plan_slots: tuple[Slot, ...] = ("tonic", "free", "predominant", "dominant", "tonic", "free")
     for index, slot in enumerate(plan_slots):
         start = base + index * bar
-        if slot == "free" and plan.tempo_bpm < 72 and bpb == 4:
+        if plan.tempo_bpm >= FAST_BPM and index in (0, 4):
+            slots.append((slot, start, 2 * bar))  # fast: the tonic held for two bars
+        elif plan.tempo_bpm >= FAST_BPM and index in (1, 5):
+            continue
+        elif slot == "free" and plan.tempo_bpm < SLOW_BPM and bpb == 4:
             slots += [(slot, start, bar / 2), (slot, start + bar / 2, bar / 2)]
         else:
             slots.append((slot, start, bar))
@@ -443,7 +461,7 @@ def _harmonise(
         slots += [("dominant", base + 6 * bar, bar)]
     slots.append(("final", base + 7 * bar, bar))
     return _fit_slots(
-        slots, heard_lines, plan=plan, tension=tension, rng=rng, previous=previous
+        slots, heard_lines, plan=plan, tension=tension, rng=rng, previous=previous, jazz=jazz
     )
 
 
@@ -455,7 +473,9 @@ def _fit_slots(
     tension: float,
     rng: random.Random,
     previous: str | None,
+    jazz: bool,
 ) -> list[Chord]:
+    """A chord per slot, each the best fit for the melody heard over it."""
     bpb = plan.beats_per_bar
     chords = []
     for slot, start, length in slots:
@@ -465,7 +485,8 @@ def _fit_slots(
             if (weight := _weight(note, start, length, bpb)) > 0
         ]
         numeral = choose_chord(
-            plan.key, slot, previous=previous, melody_pitch_classes=heard, tension=tension, rng=rng
+            plan.key, slot, previous=previous, melody_pitch_classes=heard, tension=tension,
+            rng=rng, jazz=jazz,
         )
         chords.append(make_chord(numeral, plan.key, start, length))
         previous = numeral
