@@ -4,6 +4,7 @@ degree lines into notes with dynamics and articulation (guide §7-8)."""
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from collections.abc import Sequence
 from fractions import Fraction as F
 
@@ -98,10 +99,10 @@ def realise_line(
 
 
 def chord_at(chords: Sequence[Chord], beat: F) -> Chord | None:
-    """The chord sounding at ``beat``."""
-    for chord in chords:
-        if chord.start <= beat < chord.start + chord.duration:
-            return chord
+    """The chord sounding at ``beat`` (``chords`` in time order, as a track holds them)."""
+    index = bisect_right(chords, beat, key=lambda chord: chord.start) - 1
+    if index >= 0 and beat < chords[index].start + chords[index].duration:
+        return chords[index]
     return None
 
 
@@ -148,10 +149,13 @@ def avoid_parallels(
     """Move the bass to the chord's third where it would form parallel fifths or octaves with
     the melody from one chord change to the next."""
     fixed = list(bass)
+    first_at: dict[F, int] = {}
+    for i, note in enumerate(fixed):
+        first_at.setdefault(note.start, i)
+    tops = highest_at(melody, [chord.start for chord in chords])
     previous: tuple[int, int] | None = None
-    for chord in chords:
-        index = next((i for i, n in enumerate(fixed) if n.start == chord.start), None)
-        top = sounding_at(melody, chord.start)
+    for chord, top in zip(chords, tops, strict=True):
+        index = first_at.get(chord.start)
         if index is None or top is None:
             previous = None
             continue
@@ -175,8 +179,21 @@ def makes_parallel(top_a: int, bass_a: int, top_b: int, bass_b: int) -> bool:
 
 def sounding_at(notes: Sequence[Note], beat: F) -> int | None:
     """The highest pitch sounding at ``beat``."""
-    pitches = [n.pitch for n in notes if n.start <= beat < n.start + n.duration]
-    return max(pitches) if pitches else None
+    return highest_at(notes, [beat])[0]
+
+
+def highest_at(notes: Sequence[Note], beats: Sequence[F]) -> list[int | None]:
+    """The highest pitch sounding at each of ``beats``, searching only notes that can reach it."""
+    ordered = sorted(notes, key=lambda n: n.start)
+    starts = [n.start for n in ordered]
+    longest = max((n.duration for n in ordered), default=F(0))
+    result = []
+    for beat in beats:
+        stop = bisect_right(starts, beat)
+        first = bisect_right(starts, beat - longest)
+        pitches = [n.pitch for n in ordered[first:stop] if beat < n.start + n.duration]
+        result.append(max(pitches) if pitches else None)
+    return result
 
 
 def _walking_bass(chords: Sequence[Chord], *, velocity: int, rng: random.Random) -> list[Note]:
@@ -356,18 +373,19 @@ def brush_drums(total_beats: F, *, beats_per_bar: int, velocity: int) -> list[No
 
 def swing(notes: Sequence[Note]) -> list[Note]:
     """Move off-beat eighths to the last third of the beat (2:1 swing), keeping the grid."""
+    per_beat = TICK.denominator
 
-    def warp(t: F) -> F:
-        whole = F(int(t))
-        frac = t - whole
-        if frac <= F(1, 2):
-            return whole + frac * F(4, 3)
-        return whole + F(2, 3) + (frac - F(1, 2)) * F(2, 3)
+    def warp(t: F) -> int:  # in ticks: integer arithmetic, as this runs on every note
+        beat, frac = divmod(round(t * per_beat), per_beat)
+        half = per_beat // 2
+        if frac <= half:
+            return beat * per_beat + round(frac * 4 / 3)
+        return beat * per_beat + round(per_beat * 2 / 3 + (frac - half) * 2 / 3)
 
     swung = []
     for note in notes:
         start, end = warp(note.start), warp(note.start + note.duration)
         swung.append(
-            Note(to_grid(start), max(TICK, to_grid(end - start)), note.pitch, note.velocity)
+            Note(F(start, per_beat), F(max(1, end - start), per_beat), note.pitch, note.velocity)
         )
     return swung

@@ -140,38 +140,41 @@ def _edit_distance_share(a: Sequence[int], b: Sequence[int]) -> float:
     return rows[len(b)] / max(1, len(a), len(b))
 
 
+COUNTER_OFFSETS = (-2, -4, -5, -7, -9)  # a third, fifth, sixth, octave, tenth below (diatonic)
+
+
+def _consonant_shares(upper: Motif, lower: Motif) -> tuple[dict[int, float], float]:
+    """For each offset of ``lower`` below ``upper``: the share of onsets (of either voice)
+    where the two sound a diatonic third or sixth; and how complementary the rhythms are."""
+    upper_onsets, lower_onsets = set(_onsets(upper)), set(_onsets(lower))
+    events = sorted(upper_onsets | lower_onsets)
+    pairs = [
+        (top, bottom)
+        for beat in events
+        if (top := _degree_at(upper, beat)) is not None
+        and (bottom := _degree_at(lower, beat)) is not None
+    ]
+    shares = {
+        offset: sum((top - (bottom + offset)) % 7 in (2, 5) for top, bottom in pairs)
+        / max(1, len(events))
+        for offset in COUNTER_OFFSETS
+    }
+    complementary = 1 - len(upper_onsets & lower_onsets) / max(1, len(events))
+    return shares, complementary
+
+
 def counterpoint_score(upper: Motif, lower: Motif) -> float:
     """How well ``lower`` sounds under ``upper`` at its best offset: imperfect consonances
     at every onset of either voice, and one voice moving while the other holds."""
-    best = float("-inf")
-    for offset in (-2, -4, -5, -7, -9):
-        events = sorted(set(_onsets(upper)) | set(_onsets(lower)))
-        good = 0
-        for beat in events:
-            top, bottom = _degree_at(upper, beat), _degree_at(lower, beat)
-            if top is None or bottom is None:
-                continue
-            gap = (top - (bottom + offset)) % 7
-            good += gap in (2, 5)  # a third or a sixth (diatonic)
-        shared = len(set(_onsets(upper)) & set(_onsets(lower)))
-        complementary = 1 - shared / max(1, len(events))
-        best = max(best, good / max(1, len(events)) + 0.5 * complementary)
-    return best
+    shares, complementary = _consonant_shares(upper, lower)
+    return max(shares.values()) + 0.5 * complementary
 
 
 def best_offset(upper: Motif, lower: Motif) -> int:
-    """The diatonic offset (downward) at which ``lower`` best accompanies ``upper``."""
-
-    def score(offset: int) -> float:
-        events = sorted(set(_onsets(upper)) | set(_onsets(lower)))
-        good = 0
-        for beat in events:
-            top, bottom = _degree_at(upper, beat), _degree_at(lower, beat)
-            if top is not None and bottom is not None:
-                good += (top - (bottom + offset)) % 7 in (2, 5)
-        return good - 0.01 * abs(offset)
-
-    return max((-2, -4, -5, -7, -9), key=score)
+    """The diatonic offset (downward) at which ``lower`` best accompanies ``upper``; the
+    nearest wins a tie."""
+    shares, _ = _consonant_shares(upper, lower)
+    return max(COUNTER_OFFSETS, key=lambda offset: shares[offset] - 0.001 * abs(offset))
 
 
 def _onsets(motif: Motif) -> list[F]:
