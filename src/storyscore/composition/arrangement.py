@@ -356,18 +356,17 @@ def jazz_comping(
 
 def brush_drums(total_beats: F, *, beats_per_bar: int, velocity: int) -> list[Note]:
     """Brushes (GM2 brush kit on channel 10): a swirl on every beat, taps on 2 and 4, and the
-    ride pattern with its swung pair on 2 and 4."""
+    ride pattern with its swung pair on 2 and 4 (already swung: the pair falls at 2/3 of the
+    beat, so the drums skip :func:`swing`)."""
     notes = []
-    beat = F(0)
-    while beat < total_beats:
-        in_bar = int(beat % beats_per_bar)
-        notes.append(Note(beat, F(1), 40, max(1, velocity - 20)))  # swirl
-        notes.append(Note(beat, F(1, 2), 51, velocity - 6))  # ride
-        if in_bar % 2 == 1:
-            notes.append(Note(beat, F(1, 4), 38, velocity - 4))  # tap
-            notes.append(Note(beat + F(1, 2), F(1, 4), 51, velocity - 12))  # the swung pair
-            notes.append(Note(beat, F(1, 4), 44, velocity - 14))  # pedal hat
-        beat += 1
+    for beat in range(int(total_beats)):
+        at = F(beat)
+        notes.append(Note(at, F(1), 40, max(1, velocity - 20)))  # swirl
+        notes.append(Note(at, F(2, 3), 51, velocity - 6))  # ride
+        if beat % beats_per_bar % 2 == 1:
+            notes.append(Note(at, F(1, 4), 38, velocity - 4))  # tap
+            notes.append(Note(at + F(2, 3), F(1, 3), 51, velocity - 12))  # the swung pair
+            notes.append(Note(at, F(1, 4), 44, velocity - 14))  # pedal hat
     return notes
 
 
@@ -376,7 +375,7 @@ def swing(notes: Sequence[Note]) -> list[Note]:
     per_beat = TICK.denominator
 
     def warp(t: F) -> int:  # in ticks: integer arithmetic, as this runs on every note
-        beat, frac = divmod(round(t * per_beat), per_beat)
+        beat, frac = divmod(t.numerator * per_beat // t.denominator, per_beat)
         half = per_beat // 2
         if frac <= half:
             return beat * per_beat + round(frac * 4 / 3)

@@ -162,7 +162,10 @@ def compose_track(
 
     parts += _accompaniment(plan, style, tuple(chords), melody_notes, base, rng)
     if style.swing:
-        parts = [Part(p.name, p.instrument, tuple(arr.swing(p.notes)), p.is_drums) for p in parts]
+        parts = [
+            p if p.is_drums else Part(p.name, p.instrument, tuple(arr.swing(p.notes)), p.is_drums)
+            for p in parts
+        ]
     markers = [Marker(F(0), "intro")]
     markers += [Marker(p.start_bar * bar, p.label) for p in phrases]
     markers.append(Marker(end * bar, "outro"))
