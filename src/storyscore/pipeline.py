@@ -5,13 +5,26 @@ These are the functions the Python API exports; the CLI, web studio and batch mo
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from storyscore.analysis.analyze import analyze_document
 from storyscore.analysis.model import StoryAnalysis
 from storyscore.composition.album import compose_album
+from storyscore.composition.continuation import (
+    append_track,
+    extrapolate,
+    read_continuation,
+    replay,
+)
 from storyscore.composition.model import Album
-from storyscore.ingest import parse_document
+from storyscore.ingest import parse_document, read_story
 from storyscore.ingest.model import Document
 from storyscore.options import ComposeOptions
+
+if TYPE_CHECKING:
+    from storyscore.render.write import AlbumFolder, WrittenAlbum
 
 
 def analyze(
@@ -40,3 +53,34 @@ def compose(
     options = ComposeOptions(seed=seed, style=style, tracks=tracks, minutes=minutes)
     analysis = analyze(story, tracks=options.tracks, leads=leads, name=name)
     return compose_album(analysis, options)
+
+
+def next_track(
+    album_dir: str | os.PathLike[str], *, text: str | os.PathLike[str] | None = None
+) -> WrittenAlbum:
+    """Append the next track to the album folder at ``album_dir`` (``storyscore next``).
+
+    With ``text`` (a file, or ``"-"`` for standard input) the track tells what that text
+    says happens next; without, it follows where the album's arc was heading. The earlier
+    tracks' files are left byte for byte as they were; album.json, NOTES.md and the arc
+    pictures are rewritten to include the new track, and album.json records the
+    continuation so that a later ``next`` rebuilds it.
+    """
+    # The render stage is imported here so that importing storyscore stays light.
+    from storyscore.render.album_json import AlbumRecord
+    from storyscore.render.write import read_album_folder, update_album
+
+    folder = read_album_folder(Path(album_dir))
+    document = read_story(text) if text is not None else None  # bad text fails before work
+    album = rebuild_album(folder)
+    continuation = (
+        read_continuation(album, document) if document is not None else extrapolate(album)
+    )
+    record = AlbumRecord(folder.record.options, (*folder.record.continuations, continuation))
+    return update_album(folder, append_track(album, continuation), record)
+
+
+def rebuild_album(folder: AlbumFolder) -> Album:
+    """The album in ``folder`` composed again from its analysis, options and continuations."""
+    album = compose_album(folder.analysis, folder.record.options)
+    return replay(album, folder.record.continuations)

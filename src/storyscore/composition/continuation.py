@@ -20,10 +20,11 @@ The rules, kept simple so that a listener can follow them:
 - *Tempo*: the style's tempo for the new arousal, held within ``MAX_TEMPO_STEP`` (15%) of the
   reference's tempo. *Meter*: the style's. *Length*: the reference's number of bars.
 - *Without text*: valence and arousal continue the trend (least-squares slope per track) of
-  the last ``TREND_TRACKS`` story tracks one step, clipped to [-1, 1]. The leads' state takes
-  one step along its course (``NEXT_STATE``): what was starting settles (meeting -> together),
-  what was breaking breaks (conflict -> parting -> apart), and where the arc rises, what was
-  broken mends (conflict -> together, apart -> reunion). On stage: the leads and the
+  the last ``TREND_TRACKS`` story tracks one step, at ``TREND_CARRY`` of its pace (momentum
+  fades, so two steps do not already reach the extremes), clipped to [-1, 1]. The leads'
+  state takes one step along its course (``NEXT_STATE``): what was starting settles (meeting
+  -> together), what was breaking breaks (conflict -> parting -> apart), and where the arc
+  rises, what was broken mends (conflict -> together, apart -> reunion). On stage: the leads and the
   reference's characters; when the leads are apart, only the one the reference had on stage.
 - *With text*: its sentences are scored like the story's; the stored cast is found in it by
   name and alias (whole words, as the cast finder splits them; "she"/"he" carry the last
@@ -59,6 +60,7 @@ from storyscore.music.theory import Key
 
 STORY_KINDS = frozenset({"story", "next"})
 TREND_TRACKS = 3
+TREND_CARRY = 0.5
 MOOD_STEP = 0.15
 ENERGY_STEP = 0.1
 MAX_TEMPO_STEP = 0.15
@@ -113,14 +115,15 @@ def extrapolate(album: Album) -> Continuation:
     """The next step of the album's arc when no text says where the story goes."""
     reference = _reference(album)
     recent = [track.plan for track in story_tracks(album)][-TREND_TRACKS:] or [reference.plan]
-    valence = _clip(recent[-1].valence + _slope([p.valence for p in recent]))
-    arousal = _clip(recent[-1].arousal + _slope([p.arousal for p in recent]))
+    valence = _clip(recent[-1].valence + TREND_CARRY * _slope([p.valence for p in recent]))
+    arousal = _clip(recent[-1].arousal + TREND_CARRY * _slope([p.arousal for p in recent]))
     rising = valence > recent[-1].valence
     pair = album.analysis.leads.pair if album.analysis.leads else None
     previous_state = reference.plan.state
     state = None
     if pair is not None:
-        state = NEXT_STATE[previous_state][rising] if previous_state else "apart"
+        falling_or_holding, rising_to = NEXT_STATE[previous_state or "apart"]
+        state = rising_to if rising else falling_or_holding
     on_stage = reference.plan.characters
     if pair is None:
         characters = on_stage
@@ -205,7 +208,9 @@ def state_after(
     return "conflict" if relative_mood < -CONFLICT_MARGIN else "together"
 
 
-def cast_presence(cast: Sequence[Character], sentences: Sequence[str]) -> tuple[tuple[int, ...], ...]:
+def cast_presence(
+    cast: Sequence[Character], sentences: Sequence[str]
+) -> tuple[tuple[int, ...], ...]:
     """Per sentence, the indices into ``cast`` of the characters named (or referred to) in it.
 
     A name or alias matches whole words as the cast finder cuts them, a possessive "'s"
@@ -255,12 +260,12 @@ def next_plan(album: Album, continuation: Continuation) -> TrackPlan:
         reference.tempo_bpm * (1 + MAX_TEMPO_STEP),
     )
     story_end = max(track.plan.end_char for track in album.tracks)
+    arousal_change = continuation.arousal - reference.arousal
     return TrackPlan(
         number=max(track.plan.number for track in album.tracks) + 1,
         kind="next",
         title=continuation.title,
-        key=next_key(reference.key, continuation.valence - reference.valence,
-                     continuation.arousal - reference.arousal),  # fmt: skip
+        key=next_key(reference.key, continuation.valence - reference.valence, arousal_change),
         tempo_bpm=float(round(min(hi, max(lo, tempo)))),
         beats_per_bar=style.beats_per_bar,
         bars=reference.bars,

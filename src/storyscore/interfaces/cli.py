@@ -72,6 +72,15 @@ def _build_parser() -> argparse.ArgumentParser:
         default=None,
         help="score each line of FILE; JSON Lines {line, valence, arousal} on stdout",
     )
+    next_song = commands.add_parser("next", help="append the next track to an existing album")
+    next_song.add_argument("album", metavar="ALBUM_DIR", type=Path, help="an album folder")
+    next_song.add_argument(
+        "--text",
+        metavar="FILE",
+        default=None,
+        help="what happens next (a text file, or - for stdin); without it the arc goes on",
+    )
+    next_song.add_argument("--quiet", action="store_true", help="no progress output")
     return parser
 
 
@@ -82,6 +91,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "compose":
             return _compose(args)
+        if args.command == "next":
+            return _next(args)
         return _analyze(args, parser)
     except StoryscoreError as exc:
         print(f"storyscore: error: {exc}", file=sys.stderr)
@@ -103,7 +114,7 @@ def _compose(args: argparse.Namespace) -> int:
     from storyscore.composition.album import compose_album
     from storyscore.ingest import read_story
     from storyscore.options import ComposeOptions
-    from storyscore.render.write import check_target
+    from storyscore.render.write import check_target, write_album
 
     progress = _Progress(sys.stderr, quiet=args.quiet)
     options = ComposeOptions(
@@ -117,8 +128,21 @@ def _compose(args: argparse.Namespace) -> int:
     progress.stage(f"composing {len(analysis.segments) + 1} tracks")
     album = compose_album(analysis, options)
     progress.stage("writing the album")
-    written = album.write(args.output, force=args.force)
+    written = write_album(album, args.output, force=args.force, options=options)
     print(f"{written.path}")
+    progress.stage("done")
+    return EXIT_OK
+
+
+def _next(args: argparse.Namespace) -> int:
+    from storyscore.pipeline import next_track
+
+    progress = _Progress(sys.stderr, quiet=args.quiet)
+    progress.stage("rebuilding the album and composing the next track")
+    written = next_track(args.album, text=args.text)
+    for relative in written.files:
+        if relative.startswith("tracks/"):
+            print(written.path / relative)
     progress.stage("done")
     return EXIT_OK
 

@@ -2,26 +2,44 @@
 
 Everything is written into a hidden sibling folder first, then renamed into place. Replacing
 an album renames the old one aside, renames the new one in and only then deletes the old.
+
+An album folder also keeps ``analysis.json`` (the exact analysis it was composed from) and,
+in album.json, the options and continuations it was made with, so that ``storyscore next``
+can read it back (:func:`read_album_folder`) and add tracks (:func:`update_album`): new
+files go to hidden temporary names in the folder, then each is renamed over its target,
+album.json last; if anything fails, every file is put back as it was.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, NoReturn
 
+import storyscore
+from storyscore.analysis.model import StoryAnalysis
 from storyscore.composition.model import Album
 from storyscore.errors import RenderError
-from storyscore.render.album_json import album_to_json
+from storyscore.options import ComposeOptions
+from storyscore.render.album_json import (
+    AlbumRecord,
+    album_to_json,
+    record_from_dict,
+    track_files_from_dict,
+)
 from storyscore.render.midi import track_to_midi
 from storyscore.render.names import TrackFiles, midi_path
 from storyscore.render.notes import album_notes
 from storyscore.render.plot import arc_figure_bytes
+from storyscore.serialize import analysis_from_json, analysis_to_json
 
 ALBUM_MARKER = "album.json"
+ANALYSIS_FILE = "analysis.json"
 OS_REASONS = {
     errno.ENOSPC: "the disk is full",
     errno.EDQUOT: "the disk quota is used up",
@@ -42,8 +60,25 @@ class WrittenAlbum:
     files: tuple[str, ...]
 
 
-def write_album(album: Album, path: Path, *, force: bool = False) -> WrittenAlbum:
-    """Write album.json, tracks/NN-slug.mid, NOTES.md, arc.png and arc.svg into ``path``.
+@dataclass(frozen=True, slots=True)
+class AlbumFolder:
+    """An album folder as read back: its analysis, record, each track's files by number,
+    and the storyscore version that wrote it."""
+
+    path: Path
+    analysis: StoryAnalysis
+    record: AlbumRecord
+    files: Mapping[int, TrackFiles]
+    version: str
+
+
+def write_album(
+    album: Album, path: Path, *, force: bool = False, options: ComposeOptions | None = None
+) -> WrittenAlbum:
+    """Write album.json, tracks/NN-slug.mid, NOTES.md, arc.png, arc.svg and analysis.json.
+
+    ``options`` are recorded in album.json so that ``storyscore next`` can rebuild the album;
+    without them the album's seed and style are recorded, with no track count or length.
 
     Raises
     ------
@@ -64,8 +99,9 @@ def write_album(album: Album, path: Path, *, force: bool = False) -> WrittenAlbu
         staging = _make_staging_folder(path)
     except OSError as exc:
         raise _render_error(path, exc) from exc
+    record = AlbumRecord(options or ComposeOptions(seed=album.seed, style=album.style))
     try:
-        written = tuple(_write_files(album, staging))
+        written = tuple(_write_files(_album_files(album, record), staging))
         _move_into_place(staging, path)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -107,22 +143,225 @@ def _make_staging_folder(path: Path) -> Path:
     raise RenderError(f"cannot create a working folder beside {path}; remove old .partial folders")
 
 
-def _album_files(album: Album) -> Iterator[tuple[str, bytes]]:
-    """Each file of the album folder, relative path and bytes, rendered one after another."""
+def read_album_folder(path: Path) -> AlbumFolder:
+    """Read back what ``storyscore next`` needs from an album folder.
+
+    Raises
+    ------
+    RenderError
+        If ``path`` is not an album folder, or its album.json or analysis.json is missing,
+        unreadable, or was written by a storyscore that did not keep them.
+    """
+    path = Path(os.path.abspath(path))
+    if not path.is_dir():
+        raise RenderError(f"{path} is not a folder; give the album folder that compose wrote")
+    marker = path / ALBUM_MARKER
+    if not marker.is_file():
+        raise RenderError(
+            f"{path} is not a storyscore album (it has no {ALBUM_MARKER}); "
+            "give the folder that compose wrote"
+        )
+    document = _read_json(marker)
+    version = _version_of(document)
+    made_by = f"storyscore {version}"
+    try:
+        record = record_from_dict(document)
+        files = track_files_from_dict(document)
+    except ValueError as exc:
+        raise RenderError(
+            f"{marker} cannot be continued: {exc}; it was made by {made_by}, so compose the "
+            "album again with this version"
+        ) from exc
+    analysis_file = path / ANALYSIS_FILE
+    if not analysis_file.is_file():
+        raise RenderError(
+            f"{path} has no {ANALYSIS_FILE} (it was made by {made_by}, before albums kept "
+            "their analysis); compose the album again with this version"
+        )
+    try:
+        analysis = analysis_from_json(_read_text(analysis_file))
+    except ValueError as exc:
+        raise RenderError(
+            f"{analysis_file} cannot be read: {exc}; compose the album again with this version"
+        ) from exc
+    return AlbumFolder(path=path, analysis=analysis, record=record, files=files, version=version)
+
+
+def update_album(folder: AlbumFolder, album: Album, record: AlbumRecord) -> WrittenAlbum:
+    """Add ``album``'s new tracks to ``folder`` and rewrite album.json, NOTES.md and the arc.
+
+    ``album`` must hold every track of the folder, rebuilt, plus the new ones; each earlier
+    track must render to the very bytes on disk, and those files are not touched. Files
+    whose bytes do not change are not rewritten; analysis.json keeps the original story.
+
+    Raises
+    ------
+    RenderError
+        If an earlier track does not match its file (the album was made by another
+        version), or the files cannot be written; the folder is then left as it was.
+    """
+    rebuilt = {track.plan.number: midi_path(track) for track in album.tracks}
+    if len(rebuilt) != len(album.tracks) or any(
+        rebuilt.get(number) != files.midi for number, files in folder.files.items()
+    ):
+        _mismatch(folder)
+    files = {**{number: TrackFiles(midi=path) for number, path in rebuilt.items()}, **folder.files}
+    added = {path for number, path in rebuilt.items() if number not in folder.files}
+    staged: list[tuple[Path, Path]] = []  # (temporary file, target), album.json last
+    try:
+        for relative, data in _album_files(album, record, files):
+            target = folder.path / relative
+            if relative == ANALYSIS_FILE:
+                continue  # the original story stays as it was read
+            if _is_earlier_track(relative, folder):
+                _check_unchanged(target, data, folder)
+                continue
+            if relative in added and target.exists():
+                raise RenderError(
+                    f"{target} is in the way of the new track and is not part of the album; "
+                    "move it elsewhere and run next again"
+                )
+            if target.is_file() and target.read_bytes() == data:
+                continue
+            staged.append((_write_temporary(target, data), target))
+        staged.sort(key=lambda item: item[1].name == ALBUM_MARKER)
+        _replace_all(staged)
+    except OSError as exc:
+        raise _render_error(folder.path, exc) from exc
+    finally:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+    return WrittenAlbum(
+        path=folder.path,
+        files=tuple(target.relative_to(folder.path).as_posix() for _, target in staged),
+    )
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise RenderError(f"{path} is not UTF-8 text; compose the album again") from exc
+    except OSError as exc:
+        reason = OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+        raise RenderError(f"cannot read {path}: {reason}") from exc
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise RenderError(
+            f"{path} is not valid JSON ({exc.msg} at line {exc.lineno}); compose the album again"
+        ) from exc
+    if not isinstance(document, dict):
+        raise RenderError(f"{path} does not describe an album; compose the album again")
+    return document
+
+
+def _version_of(document: Mapping[str, Any]) -> str:
+    generator = document.get("generator")
+    version = generator.get("version") if isinstance(generator, dict) else None
+    return version if isinstance(version, str) else "an unknown version"
+
+
+def _is_earlier_track(relative: str, folder: AlbumFolder) -> bool:
+    return any(relative == files.midi for files in folder.files.values())
+
+
+def _check_unchanged(target: Path, data: bytes, folder: AlbumFolder) -> None:
+    """An earlier track must render to the bytes on disk, or the rebuilt album is another."""
+    if not target.is_file():
+        raise RenderError(
+            f"{target} is missing from the album; compose the album again to continue it"
+        )
+    if target.read_bytes() != data:
+        _mismatch(folder)
+
+
+def _mismatch(folder: AlbumFolder) -> NoReturn:
+    raise RenderError(
+        f"storyscore {storyscore.__version__} does not rebuild the tracks of {folder.path} "
+        f"exactly (it was made by storyscore {folder.version}, or written without its compose "
+        "options), so a next track would not fit them; compose the album again with this "
+        "version, or continue it with the one that made it"
+    )
+
+
+def _write_temporary(target: Path, data: bytes) -> Path:
+    """``data`` in a new hidden file beside ``target`` (same folder, so renames are atomic)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(1000):
+        temporary = target.with_name(f".{target.name}.{os.getpid()}-{attempt}.partial")
+        try:
+            with temporary.open("xb") as stream:
+                stream.write(data)
+        except FileExistsError:
+            continue
+        return temporary
+    raise RenderError(f"cannot create a working file beside {target}; remove old .partial files")
+
+
+def _replace_all(staged: list[tuple[Path, Path]]) -> None:
+    """Rename each temporary file over its target; on failure put every target back."""
+    done: list[tuple[Path, Path | None]] = []  # (target, backup of the old file, if any)
+    try:
+        for temporary, target in staged:
+            backup = None
+            if target.exists():
+                backup = target.with_name(f".{target.name}.{os.getpid()}.previous")
+                _keep_copy(target, backup)
+            try:
+                os.replace(temporary, target)
+            except BaseException:
+                if backup is not None:  # the target was not touched
+                    backup.unlink(missing_ok=True)
+                raise
+            done.append((target, backup))
+    except BaseException:
+        for target, backup in reversed(done):
+            if backup is not None:
+                os.replace(backup, target)
+            else:
+                target.unlink(missing_ok=True)
+        raise
+    for _, backup in done:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+
+
+def _keep_copy(target: Path, backup: Path) -> None:
+    """A second name for ``target``'s old bytes: a hard link where the file system has them."""
+    backup.unlink(missing_ok=True)
+    try:
+        os.link(target, backup)
+    except OSError:
+        shutil.copyfile(target, backup)
+
+
+def _album_files(
+    album: Album, record: AlbumRecord, known: Mapping[int, TrackFiles] | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """Each file of the album folder, relative path and bytes, rendered one after another.
+
+    ``known`` gives the files already listed for some tracks (a score or audio rendered
+    later), so album.json keeps listing them.
+    """
     files: dict[int, TrackFiles] = {}
     for track in album.tracks:
         relative = midi_path(track)
-        files[track.plan.number] = TrackFiles(midi=relative)
+        files[track.plan.number] = (known or {}).get(track.plan.number, TrackFiles(midi=relative))
         yield relative, track_to_midi(track, album)
-    yield "album.json", album_to_json(album, files).encode("utf-8")
+    yield "album.json", album_to_json(album, files, record).encode("utf-8")
     yield "NOTES.md", album_notes(album).encode("utf-8")
     png, svg = arc_figure_bytes(album)
     yield "arc.png", png
     yield "arc.svg", svg
+    yield ANALYSIS_FILE, analysis_to_json(album.analysis).encode("utf-8")
 
 
-def _write_files(album: Album, folder: Path) -> Iterator[str]:
-    for relative, data in _album_files(album):
+def _write_files(files: Iterator[tuple[str, bytes]], folder: Path) -> Iterator[str]:
+    for relative, data in files:
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
