@@ -109,3 +109,23 @@ def test_next_is_the_same_under_another_hash_seed(composed: Path, tmp_path: Path
         subprocess.run([*CLI, "next", str(copy), "--text", str(text)], env=env, check=True)
         results.append(_contents(copy))
     assert results[0] == results[1]
+
+
+def test_api_album_records_its_options_for_next(tmp_path):
+    import storyscore
+    from storyscore.pipeline import next_track
+
+    album = storyscore.compose(TINY_STORY.read_bytes(), seed=4, minutes=3)
+    album.write(tmp_path / "api")
+    data = json.loads((tmp_path / "api" / "album.json").read_text(encoding="utf-8"))
+    assert data["options"]["minutes"] == 3
+    next_track(tmp_path / "api")  # rebuilds byte-identically, so it does not refuse
+
+
+def test_next_redraws_the_arc_with_the_new_track(tmp_path):
+    album = tmp_path / "arc"
+    assert main(["compose", str(TINY_STORY), "-o", str(album), "--quiet"]) == 0
+    before = (album / "arc.png").read_bytes(), (album / "arc.svg").read_bytes()
+    assert main(["next", str(album)]) == 0
+    after = (album / "arc.png").read_bytes(), (album / "arc.svg").read_bytes()
+    assert before[0] != after[0] and before[1] != after[1]

@@ -47,6 +47,7 @@ def compose_album(analysis: StoryAnalysis, options: ComposeOptions) -> Album:
         home_key=home,
         themes=themes,
         tracks=tuple(tracks),
+        options=options,
     )
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from storyscore.analysis.model import RelationshipState, StoryAnalysis
 from storyscore.music.theory import Key
+from storyscore.options import ComposeOptions
 
 if TYPE_CHECKING:
     from storyscore.render.write import WrittenAlbum
@@ -188,6 +189,9 @@ class Album:
     home_key: Key
     themes: tuple[Theme, ...]
     tracks: tuple[Track, ...]
+    # The options it was composed with, recorded in album.json so `storyscore next` can rebuild
+    # it; None for an album assembled by hand (seed and style are then all that is known).
+    options: ComposeOptions | None = None
 
     def write(self, path: str | Path, *, force: bool = False) -> WrittenAlbum:
         """Render the album folder (album.json, MIDI, NOTES.md, arc.png) at ``path``.

@@ -114,7 +114,7 @@ def _compose(args: argparse.Namespace) -> int:
     from storyscore.composition.album import compose_album
     from storyscore.ingest import read_story
     from storyscore.options import ComposeOptions
-    from storyscore.render.write import check_target, write_album
+    from storyscore.render.write import check_target
 
     progress = _Progress(sys.stderr, quiet=args.quiet)
     options = ComposeOptions(
@@ -128,7 +128,7 @@ def _compose(args: argparse.Namespace) -> int:
     progress.stage(f"composing {len(analysis.segments) + 1} tracks")
     album = compose_album(analysis, options)
     progress.stage("writing the album")
-    written = write_album(album, args.output, force=args.force, options=options)
+    written = album.write(args.output, force=args.force)
     print(f"{written.path}")
     progress.stage("done")
     return EXIT_OK

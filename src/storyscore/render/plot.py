@@ -41,6 +41,9 @@ TITLE_CHAR_WIDTH = 0.075  # inches taken by one character of an 8-point title, o
 # only bloats the SVG.
 PRESENCE_GAP_SHARE = 1 / 800
 SVG_HASH_SALT = "storyscore"
+# Each track added by `storyscore next` is drawn past the story's end, this share of it wide.
+NEXT_TRACK_SHARE = 0.08
+NEXT_SHADE = "#e8eef6"
 
 
 def arc_figure_bytes(album: Album) -> tuple[bytes, bytes]:
@@ -75,8 +78,9 @@ def arc_figure_bytes(album: Album) -> tuple[bytes, bytes]:
             _draw_lanes(analysis, names, axes[1])
         if analysis.leads:
             _draw_relationship(analysis.segments, analysis.leads, axes[-1])
+        end = _draw_next_tracks(album, axes)
         axes[-1].set_xlabel("sentence")
-        axes[-1].set_xlim(0, max(analysis.sentence_count, 1))
+        axes[-1].set_xlim(0, end)
         figure.suptitle(_plain(album.title), x=0.01, ha="left", fontsize=14, fontweight="bold")
         figure.legend(loc="outside upper right", ncol=2, frameon=False, fontsize=9)
         png, svg = io.BytesIO(), io.BytesIO()
@@ -113,6 +117,36 @@ def _draw_tracks(album: Album, all_axes: Sequence[Axes], arc_axes: Axes) -> None
                 middle, 1.02, _plain(_short(plan.title, fitting)), transform=axes_x,
                 ha="center", va="bottom", fontsize=8, color="#555555",
             )  # fmt: skip
+
+
+def _draw_next_tracks(album: Album, axes: Sequence[Axes]) -> float:
+    """Tracks added by `storyscore next` continue past the story's end: a band each, with the
+    track's valence and arousal as flat lines and, below, the leads' state. Returns the x end."""
+    total = max(album.analysis.sentence_count, 1)
+    width = total * NEXT_TRACK_SHARE
+    start = float(total)
+    for plan in (t.plan for t in album.tracks if t.plan.kind == "next"):
+        stop = start + width
+        for panel in axes:
+            panel.axvspan(start, stop, color=NEXT_SHADE, zorder=0, lw=0)
+            panel.axvline(start, color="#c8c8c8", lw=0.6, zorder=0.5)
+        axes[0].hlines(plan.valence, start, stop, color=VALENCE_COLOUR, lw=2.2)
+        axes[0].hlines(plan.arousal, start, stop, color=AROUSAL_COLOUR, lw=2.2, linestyles="--")
+        axes[0].text(
+            (start + stop) / 2, 1.09, f"{plan.number}+", transform=axes[0].get_xaxis_transform(),
+            ha="center", va="bottom", fontsize=10, fontweight="bold", color="#333333",
+        )  # fmt: skip
+        if album.analysis.leads and plan.state:
+            axes[-1].broken_barh(
+                [(start, width)], (0, 1), facecolors=STATE_COLOURS[plan.state], lw=0
+            )
+        start = stop
+        _, high = axes[0].get_ylim()
+        peak = max(abs(plan.valence), abs(plan.arousal))
+        if peak * 1.1 > high:  # keep the new track's lines inside the panel
+            limit = min(1.05, peak * 1.1)
+            axes[0].set_ylim(-limit, limit)
+    return start
 
 
 def _short(title: str, limit: int) -> str:

@@ -99,7 +99,9 @@ def write_album(
         staging = _make_staging_folder(path)
     except OSError as exc:
         raise _render_error(path, exc) from exc
-    record = AlbumRecord(options or ComposeOptions(seed=album.seed, style=album.style))
+    record = AlbumRecord(
+        options or album.options or ComposeOptions(seed=album.seed, style=album.style)
+    )
     try:
         written = tuple(_write_files(_album_files(album, record), staging))
         _move_into_place(staging, path)
