@@ -14,7 +14,10 @@ from storyscore.composition.model import Chord, Note
 from storyscore.music.theory import Key
 
 TICK = F(1, 480)
-BASS_RANGE = (28, 52)
+BASS_RANGE = (28, 52)  # walking bass (guide §6: 28-55)
+# A plain bass stays below the piano's broken chords, which start at ARPEGGIO_ABOVE_BASS.
+PLAIN_BASS_RANGE = (28, 47)
+ARPEGGIO_ABOVE_BASS = 48
 PAD_CENTRE = 62
 
 
@@ -126,25 +129,30 @@ def bass_line(
     in jazz; then thirds wherever a root would move in parallel fifths or octaves with the
     melody."""
     if walking:
-        notes = _walking_bass(chords, velocity=velocity, rng=rng)
-    else:
-        notes = []
-        previous = 40
-        for chord in chords:
-            bass = _place(chord.root, *BASS_RANGE, near=previous)
-            if beats_per_bar == 4 and chord.duration >= 4 and arousal > 0.0:
-                half = chord.duration / 2
-                fifth = _place((chord.root + 7) % 12, *BASS_RANGE, near=bass)
-                notes.append(Note(chord.start, articulate(half, 0.9), bass, velocity))
-                notes.append(Note(chord.start + half, articulate(half, 0.9), fifth, velocity - 6))
-            else:
-                notes.append(Note(chord.start, articulate(chord.duration, 0.95), bass, velocity))
-            previous = bass
-    return avoid_parallels(notes, chords, melody)
+        return avoid_parallels(
+            _walking_bass(chords, velocity=velocity, rng=rng), chords, melody, span=BASS_RANGE
+        )
+    notes = []
+    previous = 40
+    for chord in chords:
+        bass = _place(chord.root, *PLAIN_BASS_RANGE, near=previous)
+        if beats_per_bar == 4 and chord.duration >= 4 and arousal > 0.0:
+            half = chord.duration / 2
+            fifth = _place((chord.root + 7) % 12, *PLAIN_BASS_RANGE, near=bass)
+            notes.append(Note(chord.start, articulate(half, 0.9), bass, velocity))
+            notes.append(Note(chord.start + half, articulate(half, 0.9), fifth, velocity - 6))
+        else:
+            notes.append(Note(chord.start, articulate(chord.duration, 0.95), bass, velocity))
+        previous = bass
+    return avoid_parallels(notes, chords, melody, span=PLAIN_BASS_RANGE)
 
 
 def avoid_parallels(
-    bass: Sequence[Note], chords: Sequence[Chord], melody: Sequence[Note]
+    bass: Sequence[Note],
+    chords: Sequence[Chord],
+    melody: Sequence[Note],
+    *,
+    span: tuple[int, int] = PLAIN_BASS_RANGE,
 ) -> list[Note]:
     """Move the bass to the chord's third where it would form parallel fifths or octaves with
     the melody from one chord change to the next."""
@@ -162,7 +170,7 @@ def avoid_parallels(
         low = fixed[index].pitch
         if previous is not None and makes_parallel(previous[0], previous[1], top, low):
             third = (chord.root + QUALITY_INTERVALS[chord.quality][1]) % 12
-            low = _place(third, *BASS_RANGE, near=low)
+            low = _place(third, *span, near=low)
             fixed[index] = Note(chord.start, fixed[index].duration, low, fixed[index].velocity)
         previous = (top, low)
     return fixed
@@ -220,22 +228,35 @@ def _walking_bass(chords: Sequence[Chord], *, velocity: int, rng: random.Random)
     return notes
 
 
-def voice_chord(chord: Chord, previous: Sequence[int] | None, *, sevenths: bool) -> list[int]:
-    """A close voicing near the middle of the keyboard, moving as little as possible."""
+def voice_chord(
+    chord: Chord, previous: Sequence[int] | None, *, seventh_in: Key | None = None
+) -> list[int]:
+    """A close voicing near the middle of the keyboard, moving as little as possible.
+
+    With ``seventh_in`` a triad gains its seventh from that key's scale (a major seventh on I
+    in major, a minor one on I in mixolydian), or the usual one where the root is borrowed.
+    """
     intervals = QUALITY_INTERVALS[chord.quality]
-    if sevenths and len(intervals) == 3:
-        seventh = 10 if chord.quality in ("min", "dim") or chord.numeral.startswith("V") else 11
+    if seventh_in is not None and len(intervals) == 3:
+        scale = seventh_in.pitch_classes()
+        major, minor = (chord.root + 11) % 12, (chord.root + 10) % 12
+        if chord.quality == "maj" and major in scale:
+            seventh = 11
+        elif minor in scale or chord.quality != "maj":
+            seventh = 10
+        else:
+            seventh = 11
         intervals = (*intervals, seventh)
     pcs = [(chord.root + i) % 12 for i in intervals]
     centre = PAD_CENTRE if previous is None else round(sum(previous) / len(previous))
     return sorted(_place(pc, 52, 76, centre) for pc in pcs)
 
 
-def pad_part(chords: Sequence[Chord], *, velocity: int, sevenths: bool = False) -> list[Note]:
+def pad_part(chords: Sequence[Chord], *, velocity: int) -> list[Note]:
     """Sustained chords (strings), voice-led."""
     notes, previous = [], None
     for chord in chords:
-        voicing = voice_chord(chord, previous, sevenths=sevenths)
+        voicing = voice_chord(chord, previous)
         notes.extend(
             Note(chord.start, articulate(chord.duration, 1.0), p, velocity) for p in voicing
         )
@@ -244,13 +265,19 @@ def pad_part(chords: Sequence[Chord], *, velocity: int, sevenths: bool = False) 
 
 
 def arpeggio_part(
-    chords: Sequence[Chord], *, beats_per_bar: int, velocity: int, arousal: float
+    chords: Sequence[Chord],
+    *,
+    beats_per_bar: int,
+    velocity: int,
+    arousal: float,
+    lowest: int = 43,
 ) -> list[Note]:
-    """Broken chords in eighths (1-5-8-10 shapes), denser when the story is more aroused."""
+    """Broken chords in eighths (1-5-8-10 shapes), denser when the story is more aroused.
+    ``lowest`` keeps the figure above a separate bass line (an octave of room from there)."""
     notes = []
     step = F(1, 2) if arousal > -0.3 else F(1)
     for chord in chords:
-        root = _place(chord.root, 43, 55, 48)
+        root = _place(chord.root, lowest, lowest + 11, lowest + 5)
         third = root + QUALITY_INTERVALS[chord.quality][1] + 12
         fifth = root + QUALITY_INTERVALS[chord.quality][2]
         shape = [root, fifth, root + 12, third, root + 12, fifth]
@@ -280,7 +307,7 @@ def piano_left_hand(
     notes = []
     for chord in chords:
         root = _place(chord.root, 36, 50, 43)
-        upper = voice_chord(chord, None, sevenths=False)
+        upper = voice_chord(chord, None)
         upper = [p - 12 if p > 64 else p for p in upper]
         if arousal < -0.25:  # block chords, spread
             notes.append(Note(chord.start, articulate(chord.duration, 1.0), root, velocity))
@@ -311,7 +338,7 @@ def waltz_accompaniment(chords: Sequence[Chord], *, velocity: int) -> list[Note]
     """Oom-pah-pah: short close chords on beats 2 and 3 of each bar."""
     notes = []
     for chord in chords:
-        voicing = voice_chord(chord, None, sevenths=False)
+        voicing = voice_chord(chord, None)
         position = chord.start
         while position < chord.start + chord.duration:
             for beat in (1, 2):
@@ -330,7 +357,7 @@ def waltz_bass(chords: Sequence[Chord], *, velocity: int) -> list[Note]:
         position = chord.start
         while position < chord.start + chord.duration:
             interval = 7 if bar % 2 else 0
-            pitch = _place((chord.root + interval) % 12, *BASS_RANGE, near=40)
+            pitch = _place((chord.root + interval) % 12, *PLAIN_BASS_RANGE, near=40)
             notes.append(Note(position, articulate(F(1), 0.9), pitch, velocity))
             position += 3
             bar += 1
@@ -338,12 +365,12 @@ def waltz_bass(chords: Sequence[Chord], *, velocity: int) -> list[Note]:
 
 
 def jazz_comping(
-    chords: Sequence[Chord], *, beats_per_bar: int, velocity: int, rng: random.Random
+    chords: Sequence[Chord], *, key: Key, beats_per_bar: int, velocity: int, rng: random.Random
 ) -> list[Note]:
     """Shell-and-extension voicings on Charleston or Red Garland rhythms (guide §6)."""
     notes = []
     for chord in chords:
-        voicing = voice_chord(chord, None, sevenths=True)
+        voicing = voice_chord(chord, None, seventh_in=key)
         position = chord.start
         while position < chord.start + chord.duration:
             hits = rng.choice(((F(0), F(3, 2)), (F(3, 2), F(7, 2)), (F(1), F(5, 2))))

@@ -533,16 +533,22 @@ def _accompaniment(
         parts.append(
             Part("Strings", style.pad, tuple(arr.waltz_accompaniment(chords, velocity=base - 4)))
         )
-        parts.append(Part("Bass", style.bass, tuple(arr.waltz_bass(chords, velocity=base))))
+        bass = arr.avoid_parallels(arr.waltz_bass(chords, velocity=base), chords, melody)
+        parts.append(Part("Bass", style.bass, tuple(bass)))
         return parts
     if style.pad is not None:
         parts.append(Part("Strings", style.pad, tuple(arr.pad_part(chords, velocity=base - 14))))
     if style.name == "jazz":
         assert style.arpeggio is not None
-        comp = arr.jazz_comping(chords, beats_per_bar=bpb, velocity=base - 4, rng=rng)
+        comp = arr.jazz_comping(
+            chords, key=plan.key, beats_per_bar=bpb, velocity=base - 4, rng=rng
+        )
         parts.append(Part("Comping", style.arpeggio, tuple(comp)))
     elif style.arpeggio is not None and plan.arousal > -0.35:
-        arp = arr.arpeggio_part(chords, beats_per_bar=bpb, velocity=base - 12, arousal=plan.arousal)
+        arp = arr.arpeggio_part(
+            chords, beats_per_bar=bpb, velocity=base - 12, arousal=plan.arousal,
+            lowest=arr.ARPEGGIO_ABOVE_BASS,
+        )
         parts.append(Part("Piano", style.arpeggio, tuple(arp)))
     if style.bass is not None:
         bass = arr.bass_line(
