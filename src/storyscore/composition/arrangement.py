@@ -60,6 +60,17 @@ def fit_register(degrees: Sequence[int], key: Key, low: int, high: int) -> int:
     return best_tonic
 
 
+def octave_near(tonic: int, degrees: Sequence[int], key: Key, low: int, high: int) -> int:
+    """``tonic`` moved by whole octaves only as far as needed to keep a line in its range, so a
+    second voice keeps its written place against the first."""
+
+    def outside(candidate: int) -> int:
+        pitches = [key.degree_to_pitch(d, candidate) for d in degrees]
+        return sum(p < low or p > high for p in pitches)
+
+    return min((tonic + 12 * k for k in (0, -1, 1, -2, 2)), key=lambda t: (outside(t), abs(t - tonic)))
+
+
 def realise_line(
     line: Sequence[LineNote],
     *,

@@ -144,3 +144,80 @@ def transpose_line(notes: tuple[LineNote, ...], shift: int) -> tuple[LineNote, .
 def shift_time(notes: tuple[LineNote, ...], offset: F) -> tuple[LineNote, ...]:
     """The line moved ``offset`` beats later."""
     return tuple(replace(n, start=n.start + offset) for n in notes)
+
+
+def elaborate(
+    notes: tuple[LineNote, ...],
+    *,
+    level: int,
+    keep: tuple[tuple[F, F], ...] = (),
+) -> tuple[LineNote, ...]:
+    """Fill long notes with the figures that connect them (guide §4), so a returning phrase is
+    varied rather than repeated and the line moves on. Every changed note keeps its strong
+    beat and pitch. Level 1: a passing, neighbour or anticipating eighth leads into the next
+    note. Level 2: notes of a beat or more run on in eighths by step toward the next note
+    (a held bar keeps its first half).
+
+    Notes starting inside a ``keep`` span (start, end) stay as they are: motif statements that
+    must be heard whole, and the final cadence.
+    """
+    if level <= 0:
+        return notes
+    result: list[LineNote] = []
+    for index, note in enumerate(notes):
+        following = notes[index + 1] if index + 1 < len(notes) else None
+        kept = any(start <= note.start < end for start, end in keep)
+        joined = following is not None and following.start == note.start + note.duration
+        if kept or not joined or note.duration < 1 or note.start.denominator > 1:
+            result.append(note)
+            continue
+        assert following is not None
+        if level >= 2 and note.duration >= 1:
+            held = note.duration / 2 if note.duration >= 4 else F(0)
+            if held:
+                result.append(LineNote(note.start, held, note.degree))
+            result += _run(note.start + held, note.duration - held, note.degree, following.degree)
+        else:
+            result += _lead_in(note, following.degree)
+    return tuple(result)
+
+
+def _lead_in(note: LineNote, target: int) -> list[LineNote]:
+    """The note, shortened by an eighth that leads into ``target``."""
+    gap = target - note.degree
+    direction = (gap > 0) - (gap < 0)
+    if gap == 0:
+        tail = note.degree + 1  # upper neighbour
+    elif abs(gap) == 1:
+        tail = target  # anticipation
+    elif abs(gap) == 2:
+        tail = note.degree + direction  # passing tone
+    else:
+        tail = target - direction  # the leap's goal approached by step
+    eighth = F(1, 2)
+    return [
+        LineNote(note.start, note.duration - eighth, note.degree),
+        LineNote(note.start + note.duration - eighth, eighth, tail),
+    ]
+
+
+def _run(start: F, length: F, degree: int, target: int) -> list[LineNote]:
+    """Eighths from ``degree`` that move by step and arrive a step from ``target``; when there
+    is more time than distance, the line turns around a neighbour first."""
+    eighth = F(1, 2)
+    slots = int(length / eighth)
+    notes = [LineNote(start, eighth, degree)]
+    current = degree
+    for slot in range(1, slots):
+        remaining = slots - slot  # eighths left, this one included
+        distance = target - current
+        if abs(distance) >= remaining:
+            current += 1 if distance > 0 else -1  # must head for the target now
+        elif distance == 0:
+            current += 1 if slot % 2 else -1
+        else:
+            # Spare time: step away (a neighbour) on odd slots, toward the target on even ones.
+            toward = 1 if distance > 0 else -1
+            current += toward if slot % 2 == 0 or abs(distance) + 1 >= remaining else -toward
+        notes.append(LineNote(start + slot * eighth, eighth, current))
+    return notes

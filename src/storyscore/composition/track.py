@@ -16,6 +16,7 @@ from storyscore.composition import arrangement as arr
 from storyscore.composition.harmony import Slot, choose_chord, make_chord
 from storyscore.composition.melody import (
     LineNote,
+    elaborate,
     PhraseLine,
     motif_notes,
     period,
@@ -43,6 +44,7 @@ DUET_STATES = ("meeting", "together", "conflict", "parting", "reunion")
 # Harmonic rhythm follows tempo (guide §3): two chords a bar when slow, the tonic held for
 # two bars when fast.
 SLOW_BPM, FAST_BPM = 72, 150
+FAST_ELABORATION_BPM = 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,51 +114,65 @@ def compose_track(
     # Melody voices realised with their own instruments and registers.
     base = int(46 + 30 * (plan.arousal + 1) / 2)
     legato = 0.6 if plan.arousal > 0.45 and plan.valence > 0 else 0.95
-    parts: list[Part] = []
-    melody_notes: list[Note] = []
-    lead_character = phrases[0].leader
-    for character, voice in voices.items():
-        line_notes: list[Note] = []
-        for phrase in (intro, *phrases):
-            line = phrase.lines.get(character)
-            if not line:
-                continue
+    by_voice: dict[str, list[Note]] = {character: [] for character in voices}
+    for phrase in (intro, *phrases):
+        leader = voices.get(phrase.leader)
+        leader_line = phrase.lines.get(phrase.leader, ())
+        leader_tonic = (
+            arr.fit_register([n.degree for n in leader_line], plan.key, leader.low, leader.high)
+            if leader is not None and leader_line
+            else None
+        )
+        for character, line in phrase.lines.items():
+            voice = voices[character]
+            degrees = [n.degree for n in line]
             quiet = character in phrase.quiet
-            velocity = base + 4 if character in phrase.supporting else base + 14
-            tonic = arr.fit_register([n.degree for n in line], plan.key, voice.low, voice.high)
+            if quiet or leader_tonic is None or character == phrase.leader:
+                tonic = arr.fit_register(degrees, plan.key, voice.low, voice.high)
+            else:  # answers, thirds and countermelodies keep their place against the leader
+                tonic = arr.octave_near(leader_tonic, degrees, plan.key, voice.low, voice.high)
             if quiet:  # far away: an octave off the usual register
                 tonic += 12 if tonic + 12 + 7 <= 108 else -12
-            line_notes += arr.realise_line(
+            if quiet:
+                velocity = max(20, base - 24)
+            elif character in phrase.supporting:
+                velocity = base + 4
+            else:
+                velocity = base + 14
+            by_voice[character] += arr.realise_line(
                 line,
                 key=plan.key,
                 tonic_midi=tonic,
                 chords=chords,
-                base_velocity=max(20, base - 24) if quiet else velocity,
+                base_velocity=velocity,
                 beats_per_bar=bpb,
                 length=legato,
                 low=voice.low if not quiet else 36,
                 high=voice.high if not quiet else 100,
             )
-        if character == lead_character:
-            # The track closes with the main motif's head over the tonic.
-            head = fragment(voice.motif, 3)
-            closing = motif_notes(
-                head, F(end + 1) * bar - head.length if head.length < bar else F(end + 1) * bar
-            )
-            tonic = arr.fit_register([n.degree for n in closing], plan.key, voice.low, voice.high)
-            line_notes += arr.realise_line(
-                [n for n in closing if n.start + n.duration <= (end + 2) * bar],
-                key=plan.key,
-                tonic_midi=tonic,
-                chords=chords,
-                base_velocity=base,
-                beats_per_bar=bpb,
-                length=1.0,
-                low=voice.low,
-                high=voice.high,
-            )
+    # The track closes with the main motif's head over the tonic.
+    lead = voices[phrases[0].leader]
+    head = fragment(lead.motif, 3)
+    closing_start = F(end + 1) * bar - head.length if head.length < bar else F(end + 1) * bar
+    closing = [
+        n for n in motif_notes(head, closing_start) if n.start + n.duration <= (end + 2) * bar
+    ]
+    by_voice[lead.character] += arr.realise_line(
+        closing,
+        key=plan.key,
+        tonic_midi=arr.fit_register([n.degree for n in closing], plan.key, lead.low, lead.high),
+        chords=chords,
+        base_velocity=base,
+        beats_per_bar=bpb,
+        length=1.0,
+        low=lead.low,
+        high=lead.high,
+    )
+    parts: list[Part] = []
+    melody_notes: list[Note] = []
+    for character, voice in voices.items():
+        line_notes = sorted(by_voice[character], key=lambda n: (n.start, n.pitch))
         if line_notes:
-            line_notes.sort(key=lambda n: (n.start, n.pitch))
             melody_notes += [n for n in line_notes if n.velocity > base - 20]
             parts.append(Part(name=character, instrument=voice.instrument, notes=tuple(line_notes)))
 
@@ -244,6 +260,7 @@ def _plan_phrases(
                 follower=voices[follower] if follower else None,
                 state=(plan.closing_state or plan.state) if last else plan.state,
                 counter=voices[counter] if counter else None,
+                elaboration=_elaboration(plan, index, is_b),
                 # The absent one is a memory: a fragment in every other phrase.
                 distant=(
                     voices[absent_lead]
@@ -271,6 +288,17 @@ def _intro(plan: TrackPlan, guest: Voice, how: Transformation) -> _Phrase:
         "intro", 0, INTRO_BARS, {guest.character: line}, guest.character,
         ((guest.character, 0, how),), frozenset(), frozenset({guest.character}),
     )
+
+
+def _elaboration(plan: TrackPlan, index: int, is_b: bool) -> int:
+    """How much a phrase fills in its long notes: passing and neighbour notes the first time
+    and in a contrasting B (the motif itself stays plain where it is first stated); running
+    eighths in returning A phrases unless the track is already fast."""
+    if plan.kind == "opening":
+        return 0
+    if index == 0 or is_b or plan.tempo_bpm > FAST_ELABORATION_BPM:
+        return 1
+    return 2
 
 
 def _transformation(plan: TrackPlan, label: str) -> Transformation:
@@ -310,12 +338,17 @@ def _phrase(
     state: str | None = None,
     counter: Voice | None = None,
     distant: Voice | None = None,
+    elaboration: int = 0,
 ) -> _Phrase:
     bpb = plan.beats_per_bar
     bar = F(bpb)
     start = start_bar * bar
     idea = _transform(leader.motif, how, bpb)
     main = period(idea, beats_per_bar=bpb, rng=rng, start=start)
+    final = ((start + 7 * bar, start + 8 * bar),)
+    ideas = tuple((start + b * bar, start + (b + 2) * bar) for b in main.idea_bars)
+    keep = final + (ideas if how == "statement" or elaboration < 2 else ())
+    main = PhraseLine(elaborate(main.notes, level=elaboration, keep=keep), main.idea_bars)
     lines: dict[str, tuple[LineNote, ...]] = {}
     statements: list[tuple[str, int, Transformation]] = []
     register_shift = 7 if how == "register" else 0
