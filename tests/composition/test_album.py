@@ -185,3 +185,14 @@ def test_harmonic_rhythm_follows_tempo(analysis):
         ]
         median = sorted(seconds_per_chord)[len(seconds_per_chord) // 2]
         assert 0.9 <= median <= 4.5, (track.plan.tempo_bpm, median)
+
+
+def test_the_home_key_follows_the_ending():
+    from storyscore.composition.plan import home_mode
+
+    shadowed_but_happy = [-0.3] * 80 + [0.1] * 20
+    bright_then_tragic = [0.3] * 80 + [-0.4] * 20
+    assert home_mode(shadowed_but_happy) == "major"
+    assert home_mode(bright_then_tragic) == "minor"
+    assert home_mode([0.3] * 50 + [0.2] * 50) == "major"  # bright throughout
+    assert home_mode([]) == "major"

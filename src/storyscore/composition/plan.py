@@ -58,6 +58,21 @@ def mode_for(valence_score: float, arousal_score: float) -> Mode:
     return "minor"
 
 
+def home_mode(arc_valence: Sequence[float]) -> Mode:
+    """Major when the story comes to rest brighter than it lived, or is bright throughout.
+
+    The home key is where the album begins and ends (overture and epilogue), so it follows the
+    ending: a love story that ends in reunion is major even if most of it is told in shadow;
+    a tragedy is minor even if it begins in joy.
+    """
+    if not arc_valence:
+        return "major"
+    mean = fmean(arc_valence)
+    ending = fmean(arc_valence[-max(1, len(arc_valence) // 5) :])
+    bright_throughout = mean >= ABSOLUTE_SCALE / 2 and ending >= 0
+    return "major" if ending >= mean or bright_throughout else "minor"
+
+
 def plan_album(
     analysis: StoryAnalysis, options: ComposeOptions, style: Style
 ) -> tuple[Key, tuple[TrackPlan, ...]]:
@@ -66,8 +81,7 @@ def plan_album(
     segments = analysis.segments
     valence_scores = emotion_scores([s.valence for s in segments])
     arousal_scores = emotion_scores([s.arousal for s in segments])
-    story_valence = fmean(analysis.valence) if analysis.valence else 0.0
-    home = Key(rng.choice(HOME_TONICS), "major" if story_valence >= -0.05 else "minor")
+    home = Key(rng.choice(HOME_TONICS), home_mode(analysis.arc_valence))
     lo, hi = style.tempo_range
     total_sentences = max(1, analysis.sentence_count)
     track_seconds = _track_seconds(segments, total_sentences, options.minutes)
