@@ -37,6 +37,17 @@ LEADING_NUMERAL = re.compile(r"^\s*(?:[IVXLC]+|\d+)[.):]\s+(?=\S)")
 
 
 @dataclass(frozen=True, slots=True)
+class _Story:
+    """What segmenting reads: the document, its arc, and who is present where."""
+
+    document: Document
+    arc_valence: Sequence[float]
+    arc_arousal: Sequence[float]
+    presence: Sequence[tuple[int, ...]]
+    cast: Sequence[Character]
+
+
+@dataclass(frozen=True, slots=True)
 class _Stretch:
     first: int  # inclusive sentence index
     last: int  # inclusive
@@ -77,8 +88,9 @@ def segment_story(
         {s.first_sentence for s in document.sections if 0 < s.first_sentence < count}
     )
     stretches = _choose_cuts(count, wanted, section_starts, arc_valence, arc_arousal)
+    story = _Story(document, arc_valence, arc_arousal, presence, cast)
     return tuple(
-        _make_segment(number, stretch, document, arc_valence, arc_arousal, presence, cast)
+        _make_segment(number, stretch, story)
         for number, stretch in enumerate(stretches, start=1)
     )
 
@@ -141,15 +153,9 @@ def _choose_cuts(
     return tuple(_Stretch(a, b - 1) for a, b in zip(bounds, bounds[1:], strict=False) if b > a)
 
 
-def _make_segment(
-    number: int,
-    stretch: _Stretch,
-    document: Document,
-    arc_valence: Sequence[float],
-    arc_arousal: Sequence[float],
-    presence: Sequence[tuple[int, ...]],
-    cast: Sequence[Character],
-) -> Segment:
+def _make_segment(number: int, stretch: _Stretch, story: _Story) -> Segment:
+    document, arc_valence, arc_arousal = story.document, story.arc_valence, story.arc_arousal
+    presence, cast = story.presence, story.cast
     sentences = document.sentences[stretch.first : stretch.last + 1]
     size = len(sentences)
     counts = Counter(i for row in presence[stretch.first : stretch.last + 1] for i in row)
@@ -160,7 +166,7 @@ def _make_segment(
         start_char = min(start_char, document.body_start)
     return Segment(
         number=number,
-        title=_title(stretch, document, arc_valence, arc_arousal, presence, cast),
+        title=_title(stretch, story),
         first_sentence=stretch.first,
         last_sentence=stretch.last,
         start_char=start_char,
@@ -171,16 +177,9 @@ def _make_segment(
     )
 
 
-def _title(
-    stretch: _Stretch,
-    document: Document,
-    arc_valence: Sequence[float],
-    arc_arousal: Sequence[float],
-    presence: Sequence[tuple[int, ...]],
-    cast: Sequence[Character],
-) -> str:
+def _title(stretch: _Stretch, story: _Story) -> str:
     """The heading of the first section starting here if it says something, else a phrase."""
-    for section in document.sections:
+    for section in story.document.sections:
         if section.first_sentence == stretch.first or (
             stretch.first == 0 and section.first_sentence <= stretch.last
         ):
@@ -188,7 +187,7 @@ def _title(
             if heading:
                 return heading
             break
-    return _telling_phrase(stretch, document, arc_valence, arc_arousal, presence, cast)
+    return _telling_phrase(stretch, story)
 
 
 def _heading_words(title: str) -> str:
@@ -206,15 +205,10 @@ def _heading_words(title: str) -> str:
     return title if not title.isupper() else title.title()
 
 
-def _telling_phrase(
-    stretch: _Stretch,
-    document: Document,
-    arc_valence: Sequence[float],
-    arc_arousal: Sequence[float],
-    presence: Sequence[tuple[int, ...]],
-    cast: Sequence[Character],
-) -> str:
+def _telling_phrase(stretch: _Stretch, story: _Story) -> str:
     """A short sentence of the segment that carries its feeling and its people."""
+    document, arc_valence, arc_arousal = story.document, story.arc_valence, story.arc_arousal
+    presence, cast = story.presence, story.cast
     size = stretch.last - stretch.first + 1
     mean_v = sum(arc_valence[stretch.first : stretch.last + 1]) / size
     best_score, best_words = -1.0, None
