@@ -196,3 +196,18 @@ def test_the_home_key_follows_the_ending():
     assert home_mode(bright_then_tragic) == "minor"
     assert home_mode([0.3] * 50 + [0.2] * 50) == "major"  # bright throughout
     assert home_mode([]) == "major"
+
+
+def test_melody_dynamics_arch_over_each_phrase(album):
+    """Louder in the middle of a phrase than at its start and its cadence (guide §8)."""
+    middle, edges = [], []
+    for track in album.tracks:
+        bar = track.plan.beats_per_bar
+        for part in track.parts:
+            if part.name not in {t.character for t in album.themes}:
+                continue
+            for note in part.notes:
+                position = (note.start - 2 * bar) % (8 * bar) / (8 * bar)
+                if note.start % bar == 0 and note.start >= 2 * bar:
+                    (middle if 0.35 <= position <= 0.65 else edges).append(note.velocity)
+    assert sum(middle) / len(middle) > sum(edges) / len(edges) + 3

@@ -3,6 +3,7 @@ degree lines into notes with dynamics and articulation (guide §7-8)."""
 
 from __future__ import annotations
 
+import math
 import random
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ BASS_RANGE = (28, 52)  # walking bass (guide §6: 28-55)
 PLAIN_BASS_RANGE = (28, 47)
 ARPEGGIO_ABOVE_BASS = 48
 PAD_CENTRE = 62
+PHRASE_ARCH = 10
 
 
 def to_grid(value: F) -> F:
@@ -43,6 +45,13 @@ def velocity_at(beat: F, beats_per_bar: int, base: int) -> int:
     else:
         accent = 0
     return max(1, min(127, base + accent))
+
+
+def phrase_arch(beat: F, origin: F, length: F) -> int:
+    """Louder toward the middle of a phrase and easing into its cadence (the KTH phrase-arch
+    rule, guide §8): up to ``PHRASE_ARCH`` velocity steps."""
+    position = min(1.0, max(0.0, float((beat - origin) / length)))
+    return round(PHRASE_ARCH * math.sin(math.pi * position))
 
 
 def fit_register(degrees: Sequence[int], key: Key, low: int, high: int) -> int:
@@ -82,8 +91,10 @@ def realise_line(
     length: float,
     low: int,
     high: int,
+    phrase: tuple[F, F] | None = None,
 ) -> list[Note]:
-    """Degrees to MIDI notes; chromatic notes follow the chord (leading tone, borrowed ♭6)."""
+    """Degrees to MIDI notes; chromatic notes follow the chord (leading tone, borrowed ♭6).
+    ``phrase`` (start, length in beats) shapes the dynamics as an arch over it."""
     scale = key.pitch_classes()
     notes = []
     for item in line:
@@ -106,7 +117,11 @@ def realise_line(
                 start=item.start,
                 duration=articulate(item.duration, length),
                 pitch=pitch,
-                velocity=velocity_at(item.start, beats_per_bar, base_velocity),
+                velocity=velocity_at(
+                    item.start,
+                    beats_per_bar,
+                    base_velocity + (phrase_arch(item.start, *phrase) if phrase else 0),
+                ),
             )
         )
     return notes

@@ -149,6 +149,7 @@ def compose_track(
                 length=legato,
                 low=voice.low if not quiet else 36,
                 high=voice.high if not quiet else 100,
+                phrase=(phrase.start_bar * bar, phrase.bars * bar),
             )
     # The track closes with the main motif's head over the tonic.
     lead = voices[phrases[0].leader]
