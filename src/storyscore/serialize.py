@@ -14,7 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from storyscore.analysis.model import (
+    ARC_SHAPES,
     RELATIONSHIP_STATES,
+    ArcShape,
     Character,
     PairRelationship,
     Segment,
@@ -33,13 +35,15 @@ def _exact(value: float) -> float:
 
 
 def analysis_to_dict(analysis: StoryAnalysis, *, exact: bool = False) -> dict[str, Any]:
-    """Everything the analysis found: cast, segments, the leads, and the per-sentence arc.
+    """Everything the analysis found: cast, segments, the leads, the arc's shape, the
+    relationship of every main pair, and the per-sentence arc.
 
     With ``exact`` the floats are kept as they are, so :func:`analysis_from_dict` restores
     an equal analysis; otherwise they are rounded to 4 decimals.
     """
     number: Callable[[float], float] = _exact if exact else _round
     leads = analysis.leads
+    shape = analysis.arc_shape
     return {
         "title": analysis.title,
         "source": {
@@ -83,6 +87,24 @@ def analysis_to_dict(analysis: StoryAnalysis, *, exact: bool = False) -> dict[st
             for i, s in enumerate(analysis.segments)
         ],
         "leads": list(leads.pair) if leads else None,
+        "arc_shape": (
+            {
+                "name": shape.name,
+                "confidence": number(shape.confidence),
+                "scores": {name: number(score) for name, score in shape.scores},
+            }
+            if shape
+            else None
+        ),
+        "relationships": [
+            {
+                "pair": list(r.pair),
+                "states": list(r.states),
+                "co_presence": [number(x) for x in r.co_presence],
+                "warmth": [number(x) for x in r.warmth],
+            }
+            for r in analysis.relationships
+        ],
         "sentences": [
             {
                 "valence": number(analysis.valence[i]),
@@ -98,6 +120,9 @@ def analysis_to_dict(analysis: StoryAnalysis, *, exact: bool = False) -> dict[st
 
 def analysis_from_dict(data: Mapping[str, Any]) -> StoryAnalysis:
     """The analysis back from :func:`analysis_to_dict` (exactly, if it was written ``exact``).
+
+    A dictionary written before the arc's shape and the main pairs were kept reads back
+    without them (``arc_shape`` None, no ``relationships``).
 
     Raises
     ------
@@ -161,6 +186,10 @@ def _analysis(data: Mapping[str, Any]) -> StoryAnalysis:
         arc_arousal=_floats(s["arc_arousal"] for s in sentences),
         segments=segments,
         leads=_leads(data["leads"], data["segments"], index),
+        arc_shape=_arc_shape(data.get("arc_shape")),
+        relationships=tuple(
+            _relationship(r, index, len(segments)) for r in data.get("relationships", ())
+        ),
     )
 
 
@@ -177,6 +206,46 @@ def _segment(data: Mapping[str, Any]) -> Segment:
         arousal=float(data["arousal"]),
         characters=tuple(_text(name) for name in data["characters"]),
     )
+
+
+def _arc_shape(data: Mapping[str, Any] | None) -> ArcShape | None:
+    if data is None:
+        return None
+    names = [data["name"], *data["scores"]]
+    unknown = [name for name in names if name not in ARC_SHAPES]
+    if unknown:
+        raise ValueError(f"unknown arc shape {unknown[0]!r}")
+    return ArcShape(
+        name=data["name"],
+        confidence=float(data["confidence"]),
+        scores=tuple((name, float(score)) for name, score in data["scores"].items()),
+    )
+
+
+def _relationship(
+    data: Mapping[str, Any], index: Mapping[str, int], segment_count: int
+) -> PairRelationship:
+    pair = data["pair"]
+    if len(pair) != 2:
+        raise ValueError(f"a relationship needs two names, got {list(pair)}")
+    for name in pair:
+        _cast_index(index, name)
+    states = tuple(data["states"])
+    unknown = [state for state in states if state not in RELATIONSHIP_STATES]
+    if unknown:
+        raise ValueError(f"unknown relationship state {unknown[0]!r}")
+    relationship = PairRelationship(
+        pair=(_text(pair[0]), _text(pair[1])),
+        co_presence=_floats(data["co_presence"]),
+        warmth=_floats(data["warmth"]),
+        states=states,
+    )
+    lengths = {len(relationship.states), len(relationship.co_presence), len(relationship.warmth)}
+    if lengths != {segment_count}:
+        raise ValueError(
+            f"the relationship of {pair[0]} and {pair[1]} does not give one value per segment"
+        )
+    return relationship
 
 
 def _leads(

@@ -1,5 +1,10 @@
+from storyscore.analysis.analyze import analyze_document
 from storyscore.analysis.model import Character, Segment
-from storyscore.analysis.relationships import pair_relationship, strongest_pair
+from storyscore.analysis.relationships import (
+    cast_relationships,
+    pair_relationship,
+    strongest_pair,
+)
 from storyscore.analysis.segments import default_track_count, segment_story
 from storyscore.ingest import parse_document
 
@@ -66,3 +71,52 @@ def test_a_story_without_chapters_is_cut_at_its_turns():
     )
     assert [s.first_sentence for s in segments] == [0, 37]
     assert all(1 <= len(s.title.split()) <= 7 for s in segments)
+
+
+def test_every_pair_of_the_main_cast_is_followed():
+    rows = [(0, 1), (0, 2), (1, 2), (0, 1, 2), (2,)]
+    presence = [row for row in rows for _ in range(6)]
+    valence = [0.3 if 1 in row else -0.2 for row in presence]
+    segments = _segments(rows, size=6)
+    pairs = cast_relationships(cast=CAST, presence=presence, valence=valence, segments=segments)
+    assert [p.pair for p in pairs] == [("Ann", "Ben"), ("Ann", "Cat"), ("Ben", "Cat")]
+    for relationship in pairs:
+        assert relationship == pair_relationship(
+            relationship.pair, cast=CAST, presence=presence, valence=valence, segments=segments
+        )
+    assert pairs[2].states == ("apart", "apart", "meeting", "together", "parting")
+    large = tuple(Character(f"Person {n}", (), 20 - n) for n in range(8))
+    everyone = cast_relationships(
+        cast=large, presence=[tuple(range(8))] * 6, valence=[0.0] * 6, segments=_segments([()], 6)
+    )
+    assert len(everyone) == 15  # the top six: 6 * 5 / 2 pairs
+    assert {name for p in everyone for name in p.pair} == {c.name for c in large[:6]}
+    assert cast_relationships(cast=CAST[:1], presence=[()], valence=[0.0], segments=()) == ()
+
+
+FRIENDS = "\n\n".join(
+    [
+        "Mara met Tobin at the harbour. Mara and Tobin laughed in the warm sun. "
+        "Tobin gave Mara a lovely shell. They were happy together.",
+        "Ilse arrived on the ferry. Ilse and Mara walked to the market. Mara told Ilse about "
+        "Tobin. Ilse smiled.",
+        "Tobin quarrelled with Ilse. Tobin shouted at Ilse in anger. Ilse wept bitterly. "
+        "Tobin left the harbour in a rage.",
+        "Years later Mara and Tobin met again by the sea. Mara took Tobin's hand. "
+        "Tobin and Mara were glad and kind to each other.",
+    ]
+)
+
+
+def test_analysis_follows_the_leads_and_every_main_pair():
+    document = parse_document(FRIENDS)
+    analysis = analyze_document(document, tracks=4)
+    names = [c.name for c in analysis.cast]
+    assert {"Mara", "Tobin", "Ilse"} <= set(names)
+    assert len(analysis.relationships) == len(names[:6]) * (len(names[:6]) - 1) // 2
+    assert set(analysis.leads.pair) == {"Mara", "Tobin"}
+    assert analysis.leads in analysis.relationships  # the default leads keep their behaviour
+    assert all(len(r.states) == len(analysis.segments) for r in analysis.relationships)
+    chosen = analyze_document(document, tracks=4, leads=("Ilse", "Tobin"))
+    assert chosen.leads.pair == ("Ilse", "Tobin")
+    assert chosen.relationships == analysis.relationships

@@ -6,8 +6,13 @@ from storyscore.analysis.arc import smooth_arc
 from storyscore.analysis.cast import find_cast
 from storyscore.analysis.emotion import score_sentences
 from storyscore.analysis.model import StoryAnalysis
-from storyscore.analysis.relationships import pair_relationship, strongest_pair
+from storyscore.analysis.relationships import (
+    cast_relationships,
+    pair_relationship,
+    strongest_pair,
+)
 from storyscore.analysis.segments import segment_story
+from storyscore.analysis.shape import classify_arc
 from storyscore.errors import AnalysisError
 from storyscore.ingest.model import Document
 
@@ -18,7 +23,8 @@ def analyze_document(
     tracks: int | None = None,
     leads: tuple[str, str] | None = None,
 ) -> StoryAnalysis:
-    """Find the cast, the arc, the segments and the leads' relationship of ``document``."""
+    """Find the cast, the arc and its shape, the segments, and the relationships of the leads
+    and of every pair of the main cast in ``document``."""
     texts = [s.text for s in document.sentences]
     if not texts:
         raise AnalysisError(
@@ -57,6 +63,10 @@ def analyze_document(
         arc_arousal=arc_arousal,
         segments=segments,
         leads=relationship,
+        arc_shape=classify_arc(arc_valence, valence),
+        relationships=cast_relationships(
+            cast=cast, presence=presence, valence=valence, segments=segments
+        ),
     )
 
 

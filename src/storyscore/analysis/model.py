@@ -15,6 +15,18 @@ RELATIONSHIP_STATES: tuple[RelationshipState, ...] = (
     "reunion",
 )
 
+ArcShapeName = Literal[
+    "rags-to-riches", "tragedy", "man-in-a-hole", "icarus", "cinderella", "oedipus"
+]
+ARC_SHAPES: tuple[ArcShapeName, ...] = (
+    "rags-to-riches",
+    "tragedy",
+    "man-in-a-hole",
+    "icarus",
+    "cinderella",
+    "oedipus",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Character:
@@ -62,12 +74,28 @@ class PairRelationship:
 
 
 @dataclass(frozen=True, slots=True)
+class ArcShape:
+    """Which of the six arcs of Reagan et al. (2016) the valence arc follows.
+
+    ``scores`` gives every shape its correlation with the arc, in [-1, 1], best first;
+    ``confidence`` (in [0, 1]) is low for a flat arc, an arc no taller than chance, or one
+    that two shapes fit about equally well.
+    """
+
+    name: ArcShapeName
+    confidence: float
+    scores: tuple[tuple[ArcShapeName, float], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class StoryAnalysis:
     """Everything the composer needs to know about a story.
 
     ``presence[i]`` holds the indices into ``cast`` of the characters present in sentence ``i``.
     ``valence``/``arousal`` are raw per-sentence estimates; ``arc_valence``/``arc_arousal`` the
-    smoothed arc at each sentence. All emotion values are in [-1, 1].
+    smoothed arc at each sentence. All emotion values are in [-1, 1]. ``leads`` is the
+    relationship of the two leads (the pair given, or the one sharing the most sentences);
+    ``relationships`` that of every pair of the top of the cast, in cast order.
     """
 
     title: str
@@ -82,3 +110,5 @@ class StoryAnalysis:
     arc_arousal: tuple[float, ...]
     segments: tuple[Segment, ...]
     leads: PairRelationship | None
+    arc_shape: ArcShape | None = None
+    relationships: tuple[PairRelationship, ...] = ()

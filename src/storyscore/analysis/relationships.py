@@ -19,10 +19,15 @@ SCENE_REACH = 2
 MIN_SHARED_SENTENCES = SCENE_REACH + 1
 # Shared scenes this much below the story's mean valence are conflict.
 CONFLICT_MARGIN = 0.08
+# The main cast whose pairs are followed, and among whom the leads are sought.
+MAIN_CAST = 6
 
 
 def strongest_pair(
-    cast: Sequence[Character], presence: Sequence[tuple[int, ...]], *, candidates: int = 6
+    cast: Sequence[Character],
+    presence: Sequence[tuple[int, ...]],
+    *,
+    candidates: int = MAIN_CAST,
 ) -> tuple[str, str] | None:
     """The two leads: the pair among the top of the cast that shares the most sentences."""
     limit = min(candidates, len(cast))
@@ -69,6 +74,23 @@ def pair_relationship(
         was_together = bool(together)
     return PairRelationship(
         pair=pair, co_presence=tuple(co_presence), warmth=tuple(warmth), states=tuple(states)
+    )
+
+
+def cast_relationships(
+    *,
+    cast: Sequence[Character],
+    presence: Sequence[tuple[int, ...]],
+    valence: Sequence[float],
+    segments: Sequence[Segment],
+    candidates: int = MAIN_CAST,
+) -> tuple[PairRelationship, ...]:
+    """The relationship of every pair among the top ``candidates`` of the cast, in cast order
+    (the more salient character first in each pair)."""
+    top = [character.name for character in cast[:candidates]]
+    return tuple(
+        pair_relationship(pair, cast=cast, presence=presence, valence=valence, segments=segments)
+        for pair in combinations(top, 2)
     )
 
 

@@ -200,6 +200,14 @@ def _summary(analysis) -> str:
         lines.append(f"  {character.name}: {character.mentions} mentions{aliases}")
     if not analysis.cast:
         lines.append("  (no named characters found)")
+    if analysis.arc_shape is not None:
+        from storyscore.analysis.shape import SHAPE_LABELS, describe_shape
+
+        shape = analysis.arc_shape
+        lines += [
+            "",
+            f"Arc: {describe_shape(shape)}; next closest: {SHAPE_LABELS[shape.scores[1][0]]}",
+        ]
     leads = analysis.leads
     lines += ["", f"Leads: {' and '.join(leads.pair)}" if leads else "Leads: none", "", "Tracks:"]
     for index, segment in enumerate(analysis.segments):
@@ -211,7 +219,41 @@ def _summary(analysis) -> str:
         )
         if segment.characters:
             lines.append(f"      with {', '.join(segment.characters)}")
+    others = _notable_pairs(analysis)
+    if others:
+        lines += ["", "Other pairs:"]
+        lines += [f"  {_pair_line(r, analysis.segments)}" for r in others]
     return "\n".join(lines) + "\n"
+
+
+_TOGETHER_STATES = ("meeting", "together", "conflict", "reunion")
+_TURN_STATES = ("meeting", "conflict", "parting", "reunion")
+_NOTABLE_PAIRS = 3
+
+
+def _notable_pairs(analysis) -> list:
+    """The pairs besides the leads that share the most tracks (at most three, never strangers)."""
+    leads = set(analysis.leads.pair) if analysis.leads else set()
+    candidates = [
+        (-sum(state in _TOGETHER_STATES for state in r.states), -sum(r.co_presence), order, r)
+        for order, r in enumerate(analysis.relationships)
+        if set(r.pair) != leads and any(state in _TOGETHER_STATES for state in r.states)
+    ]
+    return [r for *_, r in sorted(candidates, key=lambda c: c[:3])[:_NOTABLE_PAIRS]]
+
+
+def _pair_line(relationship, segments) -> str:
+    """'Jane and Mr. Bingley: together in 6 of 10 tracks; meeting in 1, parting in 5, ...'."""
+    together = sum(state in _TOGETHER_STATES for state in relationship.states)
+    turns = ", ".join(
+        f"{state} in {segment.number}"
+        for state, segment in zip(relationship.states, segments, strict=True)
+        if state in _TURN_STATES
+    )
+    return (
+        f"{' and '.join(relationship.pair)}: together in {together} of "
+        f"{len(relationship.states)} tracks; {turns}"
+    )
 
 
 if __name__ == "__main__":
