@@ -10,12 +10,17 @@ SectionKind = Literal["chapter", "stave", "act", "scene", "heading", "book", "pa
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence; ``start``/``end`` are character offsets into ``Document.text``."""
+    """One sentence; ``start``/``end`` are character offsets into ``Document.text``.
+
+    ``speaker`` is the character who says it (a screenplay's dialogue, named as its cue is
+    written); None for narration and for every sentence of a text without attribution.
+    """
 
     index: int
     start: int
     end: int
     text: str  # whitespace collapsed to single spaces
+    speaker: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

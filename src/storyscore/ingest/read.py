@@ -1,4 +1,10 @@
-"""The ingest stage's entry points: bytes, text, a path or standard input -> :class:`Document`."""
+"""The ingest stage's entry points: bytes, text, a path or standard input -> :class:`Document`.
+
+Three formats are read: text (plain text in any common encoding, Markdown, Project Gutenberg
+files), Fountain screenplays and EPUB books. The format is the one asked for, else the file
+name's extension (``.fountain``/``.spmd``, ``.epub``), else an EPUB when the bytes are one (a
+ZIP whose ``mimetype`` says so), else text.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +15,12 @@ import sys
 from bisect import bisect_left
 from collections.abc import Sequence
 from pathlib import Path, PurePath
-from typing import BinaryIO
+from typing import BinaryIO, Literal, get_args
 
 from storyscore.errors import IngestError
 from storyscore.ingest.decode import decode_story_bytes
+from storyscore.ingest.epub import extract_epub, is_epub
+from storyscore.ingest.fountain import parse_fountain
 from storyscore.ingest.gutenberg import find_body
 from storyscore.ingest.model import Document, Section, Sentence
 from storyscore.ingest.sentences import split_sentences
@@ -24,26 +32,42 @@ from storyscore.ingest.structure import (
     readable_case,
 )
 
+StoryFormat = Literal["text", "fountain", "epub"]
+STORY_FORMATS: tuple[StoryFormat, ...] = get_args(StoryFormat)
 MAX_BYTES = 50 * 1024 * 1024
 UNTITLED = "Untitled story"
 STANDARD_INPUT = "-"
 _MEGABYTE = 1024 * 1024
 _NAME_SEPARATORS = re.compile(r"[\s_.-]+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_FORMAT_OF_EXTENSION: dict[str, StoryFormat] = {
+    ".fountain": "fountain",
+    ".spmd": "fountain",
+    ".epub": "epub",
+}
+# A screenplay needs this many scene headings before its scenes are its sections.
+MIN_SCENES = 2
 
 
 def parse_document(
-    data: bytes | str, *, name: str | None = None, max_bytes: int = MAX_BYTES
+    data: bytes | str,
+    *,
+    name: str | None = None,
+    max_bytes: int = MAX_BYTES,
+    format: StoryFormat | None = None,
 ) -> Document:
     """Decode and segment a story given as bytes or text.
 
-    ``name`` (a file name) appears in error messages and gives the title when the text holds
-    none. A ``str`` is hashed and measured as its UTF-8 encoding.
+    ``name`` (a file name) appears in error messages, gives the title when the text holds
+    none and, by its extension, the format when ``format`` is None. A ``str`` is hashed and
+    measured as its UTF-8 encoding. For an EPUB, ``Document.text`` is the book's extracted
+    plain text (see :mod:`storyscore.ingest.epub`) and ``max_bytes`` also bounds what is
+    unpacked.
     """
     label = _one_line(name) if name else "the story"
     raw = _encode(data, label) if isinstance(data, str) else bytes(data)
     _check_size(len(raw), max_bytes, label)
-    return _parse(raw, label, name)
+    return _parse(raw, label, name, _story_format(raw, name, format), max_bytes)
 
 
 def read_story(
@@ -51,11 +75,13 @@ def read_story(
     *,
     max_bytes: int = MAX_BYTES,
     stdin: BinaryIO | None = None,
+    format: StoryFormat | None = None,
 ) -> Document:
     """Read and parse the story at ``source``; ``"-"`` reads all of standard input
-    (``stdin`` if given, else ``sys.stdin.buffer``)."""
+    (``stdin`` if given, else ``sys.stdin.buffer``). The format is chosen as in
+    :func:`parse_document`."""
     raw, label, name = _read_source(source, max_bytes, stdin)
-    return _parse(raw, label, name)
+    return _parse(raw, label, name, _story_format(raw, name, format), max_bytes)
 
 
 def read_lines(
@@ -86,7 +112,67 @@ def _read_source(
     return _read_file(path, max_bytes), _one_line(str(path)), path.name
 
 
-def _parse(raw: bytes, label: str, name: str | None) -> Document:
+def _story_format(raw: bytes, name: str | None, asked: str | None) -> StoryFormat:
+    if asked is not None:
+        for known in STORY_FORMATS:
+            if asked == known:
+                return known
+        raise IngestError(f"unknown story format {asked!r}; use one of {', '.join(STORY_FORMATS)}")
+    extension = PurePath(name).suffix.lower() if name else ""
+    if extension in _FORMAT_OF_EXTENSION:
+        return _FORMAT_OF_EXTENSION[extension]
+    return "epub" if is_epub(raw) else "text"
+
+
+def _parse(
+    raw: bytes, label: str, name: str | None, story_format: StoryFormat, max_bytes: int
+) -> Document:
+    if story_format == "fountain":
+        return _parse_fountain(raw, label, name)
+    if story_format == "epub":
+        return _parse_epub(raw, label, name, max_bytes)
+    return _parse_text(raw, label, name)
+
+
+def _parse_fountain(raw: bytes, label: str, name: str | None) -> Document:
+    """A screenplay: its scenes (when there are at least two) are the sections."""
+    text = decode_story_bytes(raw, label)
+    screenplay = parse_fountain(text)
+    scenes = screenplay.scenes if len(screenplay.scenes) >= MIN_SCENES else ()
+    return Document(
+        text=text,
+        title=screenplay.title or (name and _title_from_name(name)) or UNTITLED,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        body_start=screenplay.body_start,
+        body_end=screenplay.body_end,
+        sentences=screenplay.sentences,
+        sections=_sections(scenes, screenplay.sentences, screenplay.body_end),
+    )
+
+
+def _parse_epub(raw: bytes, label: str, name: str | None, max_bytes: int) -> Document:
+    """A book: its extracted text, read like a plain text whose headings are the XHTML's."""
+    book = extract_epub(raw, label, max_bytes)
+    frame = find_body(book.text)
+    headings = [
+        heading
+        for heading in book.headings
+        if frame.body_start <= heading.start and heading.end <= frame.body_end
+    ]
+    chosen = choose_sections(headings, book.text, frame.body_end)
+    sentences = split_sentences(book.text, frame.body_start, frame.body_end, book.heading_spans)
+    return Document(
+        text=book.text,
+        title=book.title or frame.title or (name and _title_from_name(name)) or UNTITLED,
+        sha256=hashlib.sha256(raw).hexdigest(),
+        body_start=frame.body_start,
+        body_end=frame.body_end,
+        sentences=sentences,
+        sections=_sections(chosen, sentences, frame.body_end),
+    )
+
+
+def _parse_text(raw: bytes, label: str, name: str | None) -> Document:
     text = decode_story_bytes(raw, label)
     frame = find_body(text)
     headings = find_headings(text, frame.body_start, frame.body_end)

@@ -51,7 +51,9 @@ def _build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     compose = commands.add_parser("compose", help="compose a story into an album folder")
-    compose.add_argument("story", metavar="STORY", help="story file (.txt, .md), or - for stdin")
+    compose.add_argument(
+        "story", metavar="STORY", help="story file (.txt, .md, .fountain, .epub), or - for stdin"
+    )
     compose.add_argument("-o", "--output", required=True, metavar="ALBUM_DIR", type=Path)
     compose.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     compose.add_argument("--style", choices=STYLES, default="film")
