@@ -30,7 +30,7 @@ def analyze_document(
         raise AnalysisError(
             "the story has no sentences to analyse; give a text with at least one sentence"
         )
-    cast_result = find_cast(texts)
+    cast_result = find_cast(texts, speakers=[s.speaker for s in document.sentences])
     cast, presence = cast_result.cast, cast_result.presence
     valence, arousal = score_sentences(texts)
     arc_valence, arc_arousal = smooth_arc(valence), smooth_arc(arousal)

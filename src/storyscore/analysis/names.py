@@ -68,6 +68,7 @@ HONORIFICS: dict[str, Gender | None] = {
     "Rev": "male",
     "Mister": "male",
     "Missus": "female",
+    "Cousin": None,
 }
 
 # Abbreviated titles are written with a full stop in canonical names ("Mr." not "Mr").
@@ -173,9 +174,19 @@ PLACE_NOUNS: frozenset[str] = _words(
     """
 )
 
+ARTICLES: frozenset[str] = _words("the a an this that every each")
+
 # Prepositions that put a place after them: "in Meryton", "at Pemberley", "to London".
 LOCATIVE_PREPOSITIONS: frozenset[str] = _words(
     "in at from into near to towards toward through within across around beyond reach reached"
+)
+
+# Words of a screenplay's directions and title page, written in capitals like a cue.
+SCREEN_DIRECTIONS: frozenset[str] = _words(
+    """
+    ext int est fade cut dissolve intercut montage flashback insert super title credit credits
+    author source contact copyright draft transition continued cont'd cont\u2019d later
+    """
 )
 
 # Verbs of saying that attribute dialogue: "said Alice", "Scrooge replied".
@@ -189,7 +200,37 @@ SPEECH_VERBS: frozenset[str] = _words(
     """
 )
 
+# Common verbs, in their plain and irregular forms: a name before one is its subject
+# ("Nell lit", "Bob holds"); "-ed" and "-s" forms of these are verbs too.
+COMMON_VERBS: frozenset[str] = _words(
+    """
+    is was were are am be been has had have do does did will would shall should can could may
+    might must go went gone come came see saw seen take took taken give gave given get got make
+    made know knew known think thought feel felt find found tell told sit sat stand stood run
+    ran fall fell leave left keep kept hold held hear heard begin began begun seem look turn try
+    tried want laugh smile walk speak spoke stop notice bring brought catch caught rise rose draw
+    drew grow grew throw threw write wrote break broke choose chose wake woke wear wore lead led
+    meet met read eat ate lie lay sleep slept weep wept strike struck hang hung sing sang drink
+    drank win won shake shook forget forgot understand understood become became send sent spend
+    spent build built lose lost mean meant pay paid lay laid put set let cut hit shut say
+    hurry move open close call love hate like live die kill help ask answer cry reply smile nod
+    shrug sigh frown stare gaze glance wait watch hike climb jump pull push carry reach return
+    enter appear remain become fear hope wish need pick drop follow
+    """
+)
+
+# Adverbs that may stand between a subject and its verb: "Elias then said", "Nell never knew".
+SUBJECT_ADVERBS: frozenset[str] = _words(
+    "then now also never still only again always soon often just even ever once too"
+)
+
 FEMALE_PRONOUNS: frozenset[str] = frozenset({"she", "her", "hers", "herself"})
+FIRST_PERSON_PRONOUNS: frozenset[str] = frozenset({"i", "me", "my", "mine", "myself"})
+# Third-person pronouns for things and groups: the first pronoun after a name is most often
+# its own, and these say that the name is not one person.
+OTHER_PRONOUNS: frozenset[str] = _words("it its itself they them their theirs themselves")
+# Words that lead a name spoken to its bearer: "my dear Victor", "O Romeo".
+ADDRESS_WORDS: frozenset[str] = _words("dear dearest my o oh ah poor sweet good")
 MALE_PRONOUNS: frozenset[str] = frozenset({"he", "him", "his", "himself"})
 
 # Nouns for persons and animals that can be a nameless character ("the wolf", "the prince"),
@@ -215,7 +256,7 @@ PERSON_NOUNS: dict[str, Gender | None] = {
     "spirit": None, "phantom": None, "monster": None, "creature": None, "daemon": None,
     "demon": None, "fiend": None, "devil": "male", "angel": None,
     "mother": "female", "father": "male", "stepmother": "female", "step-mother": "female",
-    "stepfather": "male", "grandmother": "female", "grandfather": "male",
+    "stepfather": "male", "step-father": "male", "grandmother": "female", "grandfather": "male",
     "grandmama": "female", "grandpapa": "male", "granny": "female", "godfather": "male",
     "sister": "female", "brother": "male", "stepsister": "female", "step-sister": "female",
     "aunt": "female", "uncle": "male", "wife": "female", "husband": "male",
@@ -234,12 +275,25 @@ PERSON_NOUNS: dict[str, Gender | None] = {
     "beast": None, "unicorn": None, "mermaid": "female", "robot": None,
 }  # fmt: skip
 
+# Nouns that describe one kind of being: a story that calls a character "the fiend" and "the
+# daemon" means one character, the one it calls "the monster" where that is the commonest.
+DESCRIPTION_SYNONYMS: tuple[frozenset[str], ...] = (
+    _words("ghost spirit phantom spectre specter apparition wraith"),
+    _words("monster creature daemon demon fiend"),
+    _words("fairy faery godmother"),  # a fairy godmother
+)
+
 # Kin words keep their character across "her grandmother", "my godmother", "grandmother!".
 KIN_NOUNS: frozenset[str] = _words(
     """
-    mother father stepmother step-mother stepfather grandmother grandfather grandmama
-    grandpapa granny godmother godfather aunt uncle
+    mother father stepmother step-mother stepfather step-father grandmother grandfather
+    grandmama grandpapa granny godmother godfather aunt uncle
     """
+)
+
+# Kin one has at most one of, and whom a story names only when they take part in it.
+ROLE_KIN_NOUNS: frozenset[str] = _words(
+    "stepmother step-mother stepfather step-father godmother godfather"
 )
 
 # Words that may stand between "the" and a person noun: "the little girl", "the big bad wolf".
@@ -251,6 +305,12 @@ DESCRIPTION_MODIFIERS: frozenset[str] = _words(
     royal noble wild clever foolish sly cunning gentle lovely lonely aged
     """
 )
+
+# Modifiers that tell an age, by the age they tell: "the old man" and "the young man" are two.
+AGE_MODIFIERS: dict[str, str] = {
+    "old": "old", "aged": "old", "elder": "old", "eldest": "old",
+    "young": "young", "younger": "young", "youngest": "young",
+}  # fmt: skip
 
 # Possessive words that may stand before a kin noun.
 POSSESSIVE_DETERMINERS: frozenset[str] = frozenset(
