@@ -23,6 +23,7 @@ demo: $(STAMP)
 	@echo "The album is in $(DEMO_ALBUM)/ (open NOTES.md, arc.png and tracks/*.mid)"
 
 test: $(STAMP)
+	$(BIN)/ruff check src tests bench eval tools
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)

@@ -79,7 +79,8 @@ def main() -> None:
             base_memory.append(memory)
     compose_s, base_s = statistics.median(compose_times), statistics.median(base_times)
     print(
-        f"story: {args.story.name} ({args.story.stat().st_size / 1e6:.2f} MB), {args.runs} runs each"
+        f"story: {args.story.name} ({args.story.stat().st_size / 1e6:.2f} MB), "
+        f"{args.runs} runs each"
     )
     print(f"sentence split + VADER: {base_s:6.2f} s  peak {max(base_memory):6.0f} MiB")
     print(f"storyscore compose:     {compose_s:6.2f} s  peak {max(compose_memory):6.0f} MiB")

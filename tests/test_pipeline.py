@@ -29,12 +29,13 @@ def test_example_album_matches_the_golden_file(example_album):
     if os.environ.get("STORYSCORE_UPDATE_GOLDEN"):
         GOLDEN.write_text(produced, encoding="utf-8")
     assert produced == GOLDEN.read_text(encoding="utf-8"), (
-        "album.json changed; if on purpose, rerun with STORYSCORE_UPDATE_GOLDEN=1 and review the diff"
+        "album.json changed; if on purpose, rerun with STORYSCORE_UPDATE_GOLDEN=1 "
+        "and review the diff"
     )
 
 
 def test_example_album_tells_the_story(example_album):
-    album, path = example_album
+    _, path = example_album
     data = json.loads((path / "album.json").read_text(encoding="utf-8"))
     names = [c["name"] for c in data["characters"]]
     assert {"Nell", "Elias"} <= set(names[:3])

@@ -1,4 +1,5 @@
 import math
+from itertools import pairwise
 
 import pytest
 
@@ -11,7 +12,7 @@ def test_smoothing_keeps_a_constant_and_its_ends():
     arc = smooth_arc(rising)
     # No bent ends: the smoothed ends stay near the data, never pulled toward zero or wrapped.
     assert arc[0] < 0.1 and arc[-1] > 0.9
-    assert all(b >= a for a, b in zip(arc, arc[1:], strict=False))
+    assert all(b >= a for a, b in pairwise(arc))
 
 
 def test_smoothing_does_not_ring():

@@ -1,3 +1,5 @@
+from itertools import pairwise
+
 from storyscore.analysis.analyze import analyze_document
 from storyscore.analysis.model import Character, Segment
 from storyscore.analysis.relationships import (
@@ -57,7 +59,7 @@ def test_chapters_are_grouped_into_tracks():
     assert all(s.first_sentence in starts or s.number == 1 for s in segments)
     # Contiguous, covering every sentence.
     assert segments[0].first_sentence == 0 and segments[-1].last_sentence == count - 1
-    for a, b in zip(segments, segments[1:], strict=False):
+    for a, b in pairwise(segments):
         assert b.first_sentence == a.last_sentence + 1
 
 

@@ -1,5 +1,6 @@
 import random
 from fractions import Fraction as F
+from itertools import pairwise
 
 import pytest
 
@@ -68,8 +69,12 @@ def test_period_has_cadences(seed):
 def test_elaboration_fills_long_notes_and_keeps_strong_beats():
     from storyscore.composition.melody import LineNote, elaborate
 
-    line = (LineNote(F(0), F(2), 0), LineNote(F(2), F(1), 2), LineNote(F(3), F(1), 2),
-            LineNote(F(4), F(4), 4))
+    line = (
+        LineNote(F(0), F(2), 0),
+        LineNote(F(2), F(1), 2),
+        LineNote(F(3), F(1), 2),
+        LineNote(F(4), F(4), 4),
+    )
     once = elaborate(line, level=1)
     assert [(n.start, n.degree) for n in once][:2] == [(0, 0), (F(3, 2), 1)]  # passing tone
     assert (F(5, 2), 3) in [(n.start, n.degree) for n in once]  # upper neighbour
@@ -77,6 +82,6 @@ def test_elaboration_fills_long_notes_and_keeps_strong_beats():
     assert all(n.duration == F(1, 2) for n in twice[:4])  # a run of eighths
     for original in line[:3]:  # every strong-beat note is still there
         assert any(n.start == original.start and n.degree == original.degree for n in twice)
-    assert all(abs(b.degree - a.degree) <= 2 for a, b in zip(twice, twice[1:], strict=False))
+    assert all(abs(b.degree - a.degree) <= 2 for a, b in pairwise(twice))
     assert elaborate(line, level=2, keep=((F(0), F(4)),))[:3] == line[:3]
     assert sum(n.duration for n in twice) == sum(n.duration for n in line)

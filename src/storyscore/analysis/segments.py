@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from storyscore.analysis.arc import change_strength
 from storyscore.analysis.model import Character, Segment
@@ -32,6 +33,7 @@ NUMBER_ONLY_HEADING = re.compile(
     re.IGNORECASE,
 )
 
+WORD = re.compile(r"[\w'\u2019-]+")  # words with straight or curly apostrophes and hyphens
 # "IV. The Tide Goes Out", "3) Night": a numbered heading keeps its words.
 LEADING_NUMERAL = re.compile(r"^\s*(?:[IVXLC]+|\d+)[.):]\s+(?=\S)")
 
@@ -58,10 +60,7 @@ def default_track_count(document: Document) -> int:
     sentences = len(document.sentences)
     sections = len(document.sections)
     if sections >= 2:
-        if sections > MAX_DEFAULT_TRACKS_WITH_CHAPTERS:
-            wanted = round(sections / 6)
-        else:
-            wanted = sections
+        wanted = round(sections / 6) if sections > MAX_DEFAULT_TRACKS_WITH_CHAPTERS else sections
         wanted = min(
             MAX_DEFAULT_TRACKS_WITH_CHAPTERS, max(MIN_DEFAULT_TRACKS_WITH_CHAPTERS, wanted)
         )
@@ -90,8 +89,7 @@ def segment_story(
     stretches = _choose_cuts(count, wanted, section_starts, arc_valence, arc_arousal)
     story = _Story(document, arc_valence, arc_arousal, presence, cast)
     return tuple(
-        _make_segment(number, stretch, story)
-        for number, stretch in enumerate(stretches, start=1)
+        _make_segment(number, stretch, story) for number, stretch in enumerate(stretches, start=1)
     )
 
 
@@ -150,7 +148,7 @@ def _choose_cuts(
             j = back[k][j]
             bounds.append(positions[j])
         bounds.reverse()
-    return tuple(_Stretch(a, b - 1) for a, b in zip(bounds, bounds[1:], strict=False) if b > a)
+    return tuple(_Stretch(a, b - 1) for a, b in pairwise(bounds) if b > a)
 
 
 def _make_segment(number: int, stretch: _Stretch, story: _Story) -> Segment:
@@ -213,7 +211,7 @@ def _telling_phrase(stretch: _Stretch, story: _Story) -> str:
     mean_v = sum(arc_valence[stretch.first : stretch.last + 1]) / size
     best_score, best_words = -1.0, None
     for index in range(stretch.first, stretch.last + 1):
-        words = re.findall(r"[\w'’-]+", document.sentences[index].text)
+        words = WORD.findall(document.sentences[index].text)
         if not 3 <= len(words) <= TITLE_MAX_WORDS:
             continue
         # Sentences whose local feeling matches the segment's, naming someone, read as titles.
@@ -224,7 +222,7 @@ def _telling_phrase(stretch: _Stretch, story: _Story) -> str:
         if score > best_score:
             best_score, best_words = score, words
     if best_words is None:
-        first = re.findall(r"[\w'’-]+", document.sentences[stretch.first].text)[:5]
+        first = WORD.findall(document.sentences[stretch.first].text)[:5]
         best_words = first or [cast[0].name if cast else "Untitled"]
     phrase = " ".join(best_words)
     return phrase[0].upper() + phrase[1:]

@@ -13,7 +13,6 @@ from storyscore.options import ComposeOptions
 from storyscore.random_source import derive
 
 
-
 def compose_album(analysis: StoryAnalysis, options: ComposeOptions) -> Album:
     """The whole album for ``analysis`` with ``options`` (deterministic in the seed)."""
     style = STYLES[options.style]

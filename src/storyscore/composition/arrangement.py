@@ -77,7 +77,9 @@ def octave_near(tonic: int, degrees: Sequence[int], key: Key, low: int, high: in
         pitches = [key.degree_to_pitch(d, candidate) for d in degrees]
         return sum(p < low or p > high for p in pitches)
 
-    return min((tonic + 12 * k for k in (0, -1, 1, -2, 2)), key=lambda t: (outside(t), abs(t - tonic)))
+    return min(
+        (tonic + 12 * k for k in (0, -1, 1, -2, 2)), key=lambda t: (outside(t), abs(t - tonic))
+    )
 
 
 def realise_line(

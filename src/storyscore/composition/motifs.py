@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from fractions import Fraction as F
+from itertools import pairwise
 
 from storyscore.composition.model import Motif
 
@@ -90,9 +91,9 @@ def _shape_score(motif: Motif) -> float:
         score -= 2  # an open ending that can continue
     if degrees[0] % 7 not in (0, 2, 4):
         score -= 2
-    repeats = sum(a == b for a, b in zip(degrees, degrees[1:], strict=False))
+    repeats = sum(a == b for a, b in pairwise(degrees))
     score -= 0.7 * max(0, repeats - 1)
-    steps = sum(abs(b - a) <= 1 for a, b in zip(degrees, degrees[1:], strict=False))
+    steps = sum(abs(b - a) <= 1 for a, b in pairwise(degrees))
     score += steps / max(1, len(degrees) - 1)
     # Keep the motif near the middle of its register: degrees 0..7.
     score -= 0.2 * max(0, max(degrees) - 9) + 0.2 * max(0, -3 - min(degrees))
@@ -101,7 +102,7 @@ def _shape_score(motif: Motif) -> float:
 
 def intervals(motif: Motif) -> tuple[int, ...]:
     """Successive diatonic steps between the notes."""
-    return tuple(b - a for a, b in zip(motif.degrees, motif.degrees[1:], strict=False))
+    return tuple(b - a for a, b in pairwise(motif.degrees))
 
 
 def similarity(a: Motif, b: Motif) -> float:

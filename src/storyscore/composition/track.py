@@ -16,8 +16,8 @@ from storyscore.composition import arrangement as arr
 from storyscore.composition.harmony import Slot, choose_chord, make_chord
 from storyscore.composition.melody import (
     LineNote,
-    elaborate,
     PhraseLine,
+    elaborate,
     motif_notes,
     period,
     transpose_line,
