@@ -122,3 +122,43 @@ def test_analysis_follows_the_leads_and_every_main_pair():
     chosen = analyze_document(document, tracks=4, leads=("Ilse", "Tobin"))
     assert chosen.leads.pair == ("Ilse", "Tobin")
     assert chosen.relationships == analysis.relationships
+
+
+def test_in_a_story_with_dialogue_thinking_of_someone_is_not_being_together():
+    """Named near each other but with no one speaking: memory, not a shared scene."""
+    rows = [(0, 1)] * 10 + [(0, 1)] * 10
+    spoken = [True] * 10 + [False] * 10  # the first scene is talk, the second is silence
+    result = pair_relationship(
+        ("Ann", "Ben"),
+        cast=CAST,
+        presence=rows,
+        valence=[0.0] * 20,
+        segments=_segments(rows[::10]),
+        spoken=spoken,
+    )
+    assert result.states == ("meeting", "parting")
+    # A story told without dialogue falls back to nearness alone.
+    silent = pair_relationship(
+        ("Ann", "Ben"),
+        cast=CAST,
+        presence=rows,
+        valence=[0.0] * 20,
+        segments=_segments(rows[::10]),
+        spoken=[False] * 20,
+    )
+    assert silent.states == ("meeting", "together")
+
+
+def test_a_tense_segment_together_is_conflict():
+    rows = [(0, 1)] * 30
+    valence = [0.2] * 10 + [-0.3] * 10 + [0.2] * 10
+    arousal = [0.0] * 10 + [0.6] * 10 + [0.0] * 10
+    result = pair_relationship(
+        ("Ann", "Ben"),
+        cast=CAST,
+        presence=rows,
+        valence=valence,
+        segments=_segments(rows[::10]),
+        arousal=arousal,
+    )
+    assert result.states == ("meeting", "conflict", "together")

@@ -14,7 +14,7 @@ from storyscore.analysis.relationships import (
 from storyscore.analysis.segments import segment_story
 from storyscore.analysis.shape import classify_arc
 from storyscore.errors import AnalysisError
-from storyscore.ingest.model import Document
+from storyscore.ingest.model import Document, Sentence
 
 
 def analyze_document(
@@ -45,8 +45,17 @@ def analyze_document(
     pair = leads if leads is not None else strongest_pair(cast, presence)
     if pair is not None:
         _check_leads(pair, [c.name for c in cast])
+    spoken = [is_spoken(s) for s in document.sentences]
     relationship = (
-        pair_relationship(pair, cast=cast, presence=presence, valence=valence, segments=segments)
+        pair_relationship(
+            pair,
+            cast=cast,
+            presence=presence,
+            valence=valence,
+            segments=segments,
+            spoken=spoken,
+            arousal=arousal,
+        )
         if pair is not None
         else None
     )
@@ -65,8 +74,27 @@ def analyze_document(
         leads=relationship,
         arc_shape=classify_arc(arc_valence, valence),
         relationships=cast_relationships(
-            cast=cast, presence=presence, valence=valence, segments=segments
+            cast=cast,
+            presence=presence,
+            valence=valence,
+            segments=segments,
+            spoken=spoken,
+            arousal=arousal,
         ),
+    )
+
+
+QUOTE_MARKS = frozenset('"\u201c\u201d\u00ab\u00bb')
+
+
+def is_spoken(sentence: Sentence) -> bool:
+    """Dialogue: attributed by a screenplay cue, or holding quotation marks (a sentence that
+    opens with a single quotation mark counts too, for British-style dialogue)."""
+    text = sentence.text
+    return (
+        sentence.speaker is not None
+        or not QUOTE_MARKS.isdisjoint(text)
+        or text.startswith(("\u2018", "'"))
     )
 
 

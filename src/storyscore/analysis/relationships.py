@@ -17,7 +17,15 @@ from storyscore.analysis.model import Character, PairRelationship, RelationshipS
 SCENE_REACH = 2
 # Sharing more sentences than the reach can carry over a cut counts as together.
 MIN_SHARED_SENTENCES = SCENE_REACH + 1
-# Shared scenes this much below the story's mean valence are conflict.
+# In a story with dialogue, two characters are together where they are near each other and
+# someone speaks within TALK_REACH sentences: people who share a scene talk, while a character
+# who only thinks of another is named near them in silence. Below this share of spoken
+# sentences a story counts as told without dialogue, and nearness alone decides.
+TALK_REACH = 1
+DIALOGUE_STORY_SHARE = 0.05
+# A segment where the pair is together and which is this much more tense than the story on
+# average is conflict; tension is how far below the story's mean valence and above its mean
+# arousal the segment is (anger, fear).
 CONFLICT_MARGIN = 0.08
 # The main cast whose pairs are followed, and among whom the leads are sought.
 MAIN_CAST = 6
@@ -51,11 +59,21 @@ def pair_relationship(
     presence: Sequence[tuple[int, ...]],
     valence: Sequence[float],
     segments: Sequence[Segment],
+    spoken: Sequence[bool] | None = None,
+    arousal: Sequence[float] | None = None,
 ) -> PairRelationship:
-    """Co-presence, warmth and state of ``pair`` in each segment."""
+    """Co-presence, warmth and state of ``pair`` in each segment.
+
+    ``spoken`` marks the sentences of dialogue (quoted or attributed speech); where the story
+    has dialogue, only shared sentences with speech nearby count as being together.
+    """
     names = [c.name for c in cast]
     a, b = names.index(pair[0]), names.index(pair[1])
     story_mean = sum(valence) / len(valence) if valence else 0.0
+    energy = arousal if arousal is not None else [0.0] * len(valence)
+    story_energy = sum(energy) / len(energy) if energy else 0.0
+    if spoken is not None and sum(spoken) < DIALOGUE_STORY_SHARE * len(spoken):
+        spoken = None
     co_presence, warmth, states = [], [], []
     met_before = False
     was_together = False
@@ -63,13 +81,20 @@ def pair_relationship(
         rows = range(segment.first_sentence, segment.last_sentence + 1)
         near_a, near_b = _nearby(presence, a, rows), _nearby(presence, b, rows)
         shared = [i for i, x, y in zip(rows, near_a, near_b, strict=True) if x and y]
+        if spoken is not None:
+            shared = [i for i in shared if _talk_near(spoken, i, rows)]
         size = len(rows)
         share = len(shared) / size
         mood = sum(valence[i] for i in shared) / len(shared) if shared else 0.0
+        # The scene's climate is read over the whole segment: the few sentences that name
+        # both are too few to carry an argument's heat.
+        climate = sum(valence[i] for i in rows) / size
+        heat = sum(energy[i] for i in rows) / size
+        tension = (story_mean - climate) + (heat - story_energy)
         together = len(shared) >= min(MIN_SHARED_SENTENCES, size)
         co_presence.append(share)
         warmth.append(mood)
-        states.append(_state(together, met_before, was_together, mood - story_mean))
+        states.append(_state(together, met_before, was_together, tension))
         met_before = met_before or bool(together)
         was_together = bool(together)
     return PairRelationship(
@@ -83,15 +108,30 @@ def cast_relationships(
     presence: Sequence[tuple[int, ...]],
     valence: Sequence[float],
     segments: Sequence[Segment],
+    spoken: Sequence[bool] | None = None,
+    arousal: Sequence[float] | None = None,
     candidates: int = MAIN_CAST,
 ) -> tuple[PairRelationship, ...]:
     """The relationship of every pair among the top ``candidates`` of the cast, in cast order
     (the more salient character first in each pair)."""
     top = [character.name for character in cast[:candidates]]
     return tuple(
-        pair_relationship(pair, cast=cast, presence=presence, valence=valence, segments=segments)
+        pair_relationship(
+            pair,
+            cast=cast,
+            presence=presence,
+            valence=valence,
+            segments=segments,
+            spoken=spoken,
+            arousal=arousal,
+        )
         for pair in combinations(top, 2)
     )
+
+
+def _talk_near(spoken: Sequence[bool], index: int, rows: range) -> bool:
+    low, high = max(rows.start, index - TALK_REACH), min(rows.stop, index + TALK_REACH + 1)
+    return any(spoken[low:high])
 
 
 def _nearby(presence: Sequence[tuple[int, ...]], character: int, rows: range) -> list[bool]:
@@ -106,7 +146,7 @@ def _nearby(presence: Sequence[tuple[int, ...]], character: int, rows: range) ->
 
 
 def _state(
-    together: bool, met_before: bool, was_together: bool, relative_mood: float
+    together: bool, met_before: bool, was_together: bool, tension: float
 ) -> RelationshipState:
     if not together:
         return "parting" if was_together else "apart"
@@ -114,6 +154,6 @@ def _state(
         return "meeting"
     if not was_together:
         return "reunion"
-    if relative_mood < -CONFLICT_MARGIN:
+    if tension > CONFLICT_MARGIN:
         return "conflict"
     return "together"
