@@ -130,7 +130,7 @@ def test_state_after_follows_the_analysis_transitions() -> None:
     assert state_after(["apart"], True, 0.0) == "meeting"
     assert state_after(["meeting", "parting"], True, 0.0) == "reunion"
     assert state_after(["meeting", "together"], True, 0.0) == "together"
-    assert state_after(["meeting", "together"], True, -0.5) == "conflict"
+    assert state_after(["meeting", "together"], True, 0.5) == "conflict"  # tense
     assert state_after(["together"], False, 0.0) == "parting"
     assert state_after(["parting"], False, 0.0) == "apart"
     assert state_after([], False, 0.0) == "apart"

@@ -94,7 +94,7 @@ def pair_relationship(
         together = len(shared) >= min(MIN_SHARED_SENTENCES, size)
         co_presence.append(share)
         warmth.append(mood)
-        states.append(_state(together, met_before, was_together, tension))
+        states.append(state_for(together, met_before, was_together, tension))
         met_before = met_before or bool(together)
         was_together = bool(together)
     return PairRelationship(
@@ -145,9 +145,12 @@ def _nearby(presence: Sequence[tuple[int, ...]], character: int, rows: range) ->
     return near
 
 
-def _state(
+def state_for(
     together: bool, met_before: bool, was_together: bool, tension: float
 ) -> RelationshipState:
+    """The state of a pair in one stretch of story, from whether they share it, their history,
+    and how tense it is: apart after together is a parting, together for the first time a
+    meeting, together after apart a reunion, together and tense a conflict."""
     if not together:
         return "parting" if was_together else "apart"
     if not met_before:

@@ -48,7 +48,7 @@ from storyscore.analysis.cast import PRONOUN_REACH
 from storyscore.analysis.emotion import score_sentences
 from storyscore.analysis.model import Character, RelationshipState
 from storyscore.analysis.names import FEMALE_PRONOUNS, MALE_PRONOUNS
-from storyscore.analysis.relationships import CONFLICT_MARGIN, pair_relationship
+from storyscore.analysis.relationships import pair_relationship, state_for
 from storyscore.analysis.segments import segment_story
 from storyscore.composition.album import theme_voices
 from storyscore.composition.model import Album, Track, TrackPlan
@@ -175,9 +175,12 @@ def read_continuation(album: Album, document: Document) -> Continuation:
         )
         # Alone, the text has no history: sharing its scenes reads as "meeting", else "apart".
         together = relationship.states[0] != "apart"
-        story_mean = fmean(analysis.valence) if analysis.valence else 0.0
+        # Tension as the analysis reads it: below the story's mean valence, above its arousal.
+        tension = (fmean(analysis.valence) - fmean(valence)) + (
+            fmean(arousal) - fmean(analysis.arousal)
+        )
         history = [t.plan.state for t in story_tracks(album) if t.plan.state is not None]
-        state = state_after(history, together, relationship.warmth[0] - story_mean)
+        state = state_after(history, together, tension)
     return Continuation(
         title=segment.title,
         valence=_clip(segment.valence),
@@ -190,22 +193,13 @@ def read_continuation(album: Album, document: Document) -> Continuation:
 
 
 def state_after(
-    history: Sequence[RelationshipState], together: bool, relative_mood: float
+    history: Sequence[RelationshipState], together: bool, tension: float
 ) -> RelationshipState:
-    """The leads' state in a new stretch, from their past states and whether they share it.
-
-    The transitions of :mod:`storyscore.analysis.relationships`: apart after being together is
-    a parting, together for the first time a meeting, together after apart a reunion, and
-    together again a conflict when the shared scenes are darker than the story's mean.
-    """
+    """The leads' state in a new stretch, from their past states, whether they share it and
+    how tense it is (:func:`~storyscore.analysis.relationships.state_for`)."""
+    met_before = any(state in TOGETHER_STATES for state in history)
     was_together = bool(history) and history[-1] in TOGETHER_STATES
-    if not together:
-        return "parting" if was_together else "apart"
-    if not any(state in TOGETHER_STATES for state in history):
-        return "meeting"
-    if not was_together:
-        return "reunion"
-    return "conflict" if relative_mood < -CONFLICT_MARGIN else "together"
+    return state_for(together, met_before, was_together, tension)
 
 
 def cast_presence(
