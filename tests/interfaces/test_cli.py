@@ -118,3 +118,31 @@ def test_same_seed_gives_identical_files_across_hash_seeds(tmp_path):
         folders.append(_album_bytes(out))
     assert folders[0] == folders[1]
     assert len(folders[0]) >= 5
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"It rained.", 2),  # a single sentence
+        (b"the rain fell on the roof all night. nobody came. the sea was grey.", 14),  # no names
+        ("Наташа встретила Андрея на балу. Они танцевали до утра.".encode(), 9),  # not Latin
+    ],
+)
+def test_tiny_and_nameless_stories_give_a_small_album(tmp_path, capsys, content, words):
+    story = tmp_path / "story.txt"
+    story.write_bytes(content)
+    assert main(["analyze", str(story), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"]["words"] == words
+    assert main(["compose", str(story), "-o", str(tmp_path / "album"), "--quiet"]) == 0
+    data = json.loads((tmp_path / "album" / "album.json").read_text(encoding="utf-8"))
+    assert len(data["tracks"]) >= 3  # overture, the story, epilogue
+
+
+def test_a_story_over_the_size_limit_is_refused(tmp_path, capsys):
+    story = tmp_path / "big.txt"
+    story.write_bytes(b"Ann walked home. " * 70_000)  # about 1.2 MB
+    assert main(["analyze", str(story), "--max-mb", "1"]) == 2
+    assert "MB" in _one_line_error(capsys)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["analyze", str(story), "--max-mb", "0"])
+    assert exit_info.value.code == 2

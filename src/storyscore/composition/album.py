@@ -12,6 +12,8 @@ from storyscore.composition.track import Voice, compose_track
 from storyscore.options import ComposeOptions
 from storyscore.random_source import derive
 
+STORY_THEME = "Melody"
+
 
 def compose_album(analysis: StoryAnalysis, options: ComposeOptions) -> Album:
     """The whole album for ``analysis`` with ``options`` (deterministic in the seed)."""
@@ -29,6 +31,7 @@ def compose_album(analysis: StoryAnalysis, options: ComposeOptions) -> Album:
             ),
         )
         for v in voices.values()
+        if v.is_character
     )
     tracks = []
     introduced: set[str] = set()
@@ -54,7 +57,11 @@ def theme_voices(analysis: StoryAnalysis, seed: int, style: Style) -> dict[str, 
     """A motif, instrument and range per main character; the leads first, so that their two
     motifs are the pair made to sound together."""
     names = theme_names(analysis)
-    motifs = make_themes(len(names), beats_per_bar=style.beats_per_bar, rng=derive(seed, "motifs"))
+    count = max(1, len(names))  # a story where nobody has a name still has a theme of its own
+    motifs = make_themes(count, beats_per_bar=style.beats_per_bar, rng=derive(seed, "motifs"))
+    if not names:
+        instrument, (low, high) = theme_slot(style, 0)
+        return {STORY_THEME: Voice(STORY_THEME, motifs[0], instrument, low, high, False)}
     voices = {}
     for index, (name, motif) in enumerate(zip(names, motifs, strict=True)):
         instrument, (low, high) = theme_slot(style, index)

@@ -56,6 +56,9 @@ class Voice:
     instrument: Instrument
     low: int
     high: int
+    # False for the story's own theme, used when nobody in it has a name: it sounds, but it
+    # is no character's motif, so it makes no motif statements.
+    is_character: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +193,7 @@ def compose_track(
         MotifStatement(character=c, bar=b + 1, transformation=t)
         for p in (intro, *phrases)
         for c, b, t in p.statements
+        if voices[c].is_character
     )
     return tuple(chords), tuple(parts), tuple(markers), statements
 

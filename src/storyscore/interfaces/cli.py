@@ -16,9 +16,11 @@ from typing import TextIO
 
 from storyscore import __version__
 from storyscore.errors import StoryscoreError
+from storyscore.ingest.read import MAX_BYTES
 from storyscore.options import STYLES
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+DEFAULT_MAX_MB = MAX_BYTES / 1024 / 1024
 
 
 class _Progress:
@@ -62,10 +64,12 @@ def _build_parser() -> argparse.ArgumentParser:
     compose.add_argument("--leads", type=_parse_leads, default=None, metavar='"A,B"')
     compose.add_argument("--force", action="store_true", help="replace an existing ALBUM_DIR")
     compose.add_argument("--quiet", action="store_true", help="no progress output")
+    _add_size_limit(compose)
 
     analyze = commands.add_parser("analyze", help="print the story's cast, arc and tracks")
     analyze.add_argument("story", metavar="STORY", nargs="?", help="story file, or - for stdin")
     analyze.add_argument("--json", action="store_true", help="everything, as JSON on stdout")
+    _add_size_limit(analyze)
     analyze.add_argument("--tracks", type=int, default=None)
     analyze.add_argument("--leads", type=_parse_leads, default=None, metavar='"A,B"')
     analyze.add_argument(
@@ -84,6 +88,23 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     next_song.add_argument("--quiet", action="store_true", help="no progress output")
     return parser
+
+
+def _positive_megabytes(value: str) -> float:
+    try:
+        megabytes = float(value)
+    except ValueError:
+        megabytes = 0.0
+    if not megabytes > 0:
+        raise argparse.ArgumentTypeError(f"give a size in MB above 0, not {value!r}")
+    return megabytes
+
+
+def _add_size_limit(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--max-mb", type=_positive_megabytes, default=DEFAULT_MAX_MB, metavar="MB",
+        help=f"refuse stories larger than this (default {DEFAULT_MAX_MB:g} MB)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -124,7 +145,7 @@ def _compose(args: argparse.Namespace) -> int:
     )
     check_target(args.output, force=args.force)  # fail before the work, not after
     progress.stage("reading the story")
-    document = read_story(args.story)
+    document = read_story(args.story, max_bytes=round(args.max_mb * 1024 * 1024))
     progress.stage(f"analysing {len(document.sentences)} sentences")
     analysis = analyze_document(document, tracks=options.tracks, leads=args.leads)
     progress.stage(f"composing {len(analysis.segments) + 1} tracks")
@@ -159,7 +180,7 @@ def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return _per_line(args.per_line)
     if args.story is None:
         parser.error("the following arguments are required: STORY (or --per-line FILE)")
-    document = read_story(args.story)
+    document = read_story(args.story, max_bytes=round(args.max_mb * 1024 * 1024))
     analysis = analyze_document(document, tracks=args.tracks, leads=args.leads)
     if args.json:
         from storyscore.serialize import analysis_to_dict
