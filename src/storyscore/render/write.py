@@ -96,6 +96,7 @@ def write_album(
         raise RenderError("the album has two tracks with the same number; renumber its tracks")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_work(path)
         staging = _make_staging_folder(path)
     except OSError as exc:
         raise _render_error(path, exc) from exc
@@ -131,6 +132,33 @@ def check_target(path: Path, *, force: bool) -> None:
             f"{path} is not a storyscore album (it has no {ALBUM_MARKER}), so --force will not "
             "replace it; choose another folder"
         )
+
+
+def _remove_stale_work(path: Path) -> None:
+    """Delete working folders beside ``path`` left by writers that no longer run (a run killed
+    mid-write leaves its ``.partial`` or ``.replaced`` folder behind; the album itself is whole)."""
+    if not path.parent.is_dir():
+        return
+    prefix = f".{path.name}."
+    for leftover in path.parent.iterdir():
+        name = leftover.name
+        if not name.startswith(prefix) or leftover.suffix not in (".partial", ".replaced"):
+            continue
+        if not leftover.is_dir() or leftover.is_symlink():
+            continue
+        pid_text = name[len(prefix) :].split("-", 1)[0]
+        if pid_text.isdigit() and not _running(int(pid_text)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's live process
+    return True
 
 
 def _make_staging_folder(path: Path) -> Path:
