@@ -141,11 +141,6 @@ def transpose_line(notes: tuple[LineNote, ...], shift: int) -> tuple[LineNote, .
     return tuple(replace(n, degree=n.degree + shift) for n in notes)
 
 
-def shift_time(notes: tuple[LineNote, ...], offset: F) -> tuple[LineNote, ...]:
-    """The line moved ``offset`` beats later."""
-    return tuple(replace(n, start=n.start + offset) for n in notes)
-
-
 def elaborate(
     notes: tuple[LineNote, ...],
     *,
