@@ -10,6 +10,7 @@ import pytest
 import storyscore
 from storyscore.render.midi import key_signature_name
 from tests.conftest import EXAMPLE_STORY, SHARED_DATA, TINY_STORY
+from tests.schema import assert_valid_album
 
 GOLDEN = Path(__file__).parent / "golden" / "example-album-seed7.json"
 STATES = {"meeting", "together", "conflict", "parting", "apart", "reunion"}
@@ -20,6 +21,7 @@ def example_album(tmp_path_factory):
     album = storyscore.compose(EXAMPLE_STORY.read_bytes(), seed=7, name=EXAMPLE_STORY.name)
     path = tmp_path_factory.mktemp("albums") / "example"
     album.write(path)
+    assert_valid_album(path)
     return album, path
 
 
@@ -83,6 +85,7 @@ def test_tiny_story_composes(tmp_path):
     assert len(album.tracks) >= 2
     written = album.write(tmp_path / "tiny")
     assert (written.path / "album.json").is_file()
+    assert_valid_album(written.path)
 
 
 def test_cinderella_composes(tmp_path):
@@ -92,6 +95,7 @@ def test_cinderella_composes(tmp_path):
     assert "Cinderella" in names
     assert 3 <= len(album.tracks) <= 13
     album.write(tmp_path / "cinderella")
+    assert_valid_album(tmp_path / "cinderella")
     data = json.loads((tmp_path / "cinderella" / "album.json").read_text(encoding="utf-8"))
     assert data["tracks"][0]["meter"] == "3/4"
 
