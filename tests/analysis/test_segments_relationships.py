@@ -162,3 +162,18 @@ def test_a_tense_segment_together_is_conflict():
         arousal=arousal,
     )
     assert result.states == ("meeting", "conflict", "together")
+
+
+def test_what_counts_as_speech():
+    from storyscore.analysis.analyze import is_spoken
+    from storyscore.ingest.model import Sentence
+
+    def spoken(text: str, speaker: str | None = None) -> bool:
+        return is_spoken(Sentence(0, 0, len(text), text, speaker))
+
+    assert spoken('"Come in," she said.')
+    assert spoken("\u2018Come in,\u2019 she said.")
+    assert spoken("They talked until the bell rang.")
+    assert spoken("Hello there.", speaker="BOB")
+    assert not spoken("She remembered what he had said to her.")
+    assert not spoken("She thought of him on the cold water.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from storyscore.analysis.arc import smooth_arc
 from storyscore.analysis.cast import find_cast
 from storyscore.analysis.emotion import score_sentences
@@ -85,16 +87,23 @@ def analyze_document(
 
 
 QUOTE_MARKS = frozenset('"\u201c\u201d\u00ab\u00bb')
+# Speech reported in the narrative past ("they talked until noon"); "had said" is a memory.
+REPORTED_SPEECH = re.compile(
+    r"(?<!had )\b(?:said|asked|answered|replied|talked|told|spoke|whispered|shouted|"
+    r"exclaimed|chatted|called out)\b"
+)
 
 
 def is_spoken(sentence: Sentence) -> bool:
-    """Dialogue: attributed by a screenplay cue, or holding quotation marks (a sentence that
-    opens with a single quotation mark counts too, for British-style dialogue)."""
+    """Dialogue: attributed by a screenplay cue, holding quotation marks (a sentence that opens
+    with a single quotation mark counts too, for British-style dialogue), or reported with a
+    verb of speaking ("they talked until noon")."""
     text = sentence.text
     return (
         sentence.speaker is not None
         or not QUOTE_MARKS.isdisjoint(text)
         or text.startswith(("\u2018", "'"))
+        or REPORTED_SPEECH.search(text.lower()) is not None
     )
 
 
