@@ -48,19 +48,27 @@ def analyze_document(
     if pair is not None:
         _check_leads(pair, [c.name for c in cast])
     spoken = [is_spoken(s) for s in document.sentences]
-    relationship = (
-        pair_relationship(
-            pair,
-            cast=cast,
-            presence=presence,
-            valence=valence,
-            segments=segments,
-            spoken=spoken,
-            arousal=arousal,
-        )
-        if pair is not None
-        else None
+    relationships = cast_relationships(
+        cast=cast,
+        presence=presence,
+        valence=valence,
+        segments=segments,
+        spoken=spoken,
+        arousal=arousal,
     )
+    relationship = None
+    if pair is not None:  # the leads are usually among the main pairs already followed
+        relationship = next((r for r in relationships if r.pair == pair), None)
+        if relationship is None:
+            relationship = pair_relationship(
+                pair,
+                cast=cast,
+                presence=presence,
+                valence=valence,
+                segments=segments,
+                spoken=spoken,
+                arousal=arousal,
+            )
     return StoryAnalysis(
         title=document.title,
         sha256=document.sha256,
@@ -75,14 +83,7 @@ def analyze_document(
         segments=segments,
         leads=relationship,
         arc_shape=classify_arc(arc_valence, valence),
-        relationships=cast_relationships(
-            cast=cast,
-            presence=presence,
-            valence=valence,
-            segments=segments,
-            spoken=spoken,
-            arousal=arousal,
-        ),
+        relationships=relationships,
     )
 
 
