@@ -48,27 +48,21 @@ def analyze_document(
     if pair is not None:
         _check_leads(pair, [c.name for c in cast])
     spoken = [is_spoken(s) for s in document.sentences]
-    relationships = cast_relationships(
-        cast=cast,
-        presence=presence,
-        valence=valence,
-        segments=segments,
-        spoken=spoken,
-        arousal=arousal,
-    )
+    # What every pair's relationship is read from, shared by the main pairs and the leads.
+    evidence = {
+        "cast": cast,
+        "presence": presence,
+        "valence": valence,
+        "segments": segments,
+        "spoken": spoken,
+        "arousal": arousal,
+    }
+    relationships = cast_relationships(**evidence)
     relationship = None
     if pair is not None:  # the leads are usually among the main pairs already followed
         relationship = next((r for r in relationships if r.pair == pair), None)
         if relationship is None:
-            relationship = pair_relationship(
-                pair,
-                cast=cast,
-                presence=presence,
-                valence=valence,
-                segments=segments,
-                spoken=spoken,
-                arousal=arousal,
-            )
+            relationship = pair_relationship(pair, **evidence)
     return StoryAnalysis(
         title=document.title,
         sha256=document.sha256,

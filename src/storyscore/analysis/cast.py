@@ -205,6 +205,12 @@ class _Word(NamedTuple):
     gap: str  # the punctuation before it, spaces removed
 
 
+def name_words(text: str) -> tuple[str, ...]:
+    """The words of ``text`` as the cast finder cuts them, a possessive "'s" dropped: what a
+    character's name or alias is matched against."""
+    return tuple(_POSSESSIVE.sub("", word) for _, word in _GAP_AND_WORD.findall(text))
+
+
 def _tokenise_all(sentences: Sequence[str]) -> list[list[_Word]]:
     """Cut every sentence into words, carrying the open quotation from sentence to sentence."""
     words = []

@@ -38,13 +38,12 @@ The rules, kept simple so that a listener can follow them:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from statistics import fmean
 
 from storyscore.analysis.arc import smooth_arc
-from storyscore.analysis.cast import PRONOUN_REACH
+from storyscore.analysis.cast import PRONOUN_REACH, name_words
 from storyscore.analysis.emotion import score_sentences
 from storyscore.analysis.model import Character, RelationshipState
 from storyscore.analysis.names import FEMALE_PRONOUNS, MALE_PRONOUNS
@@ -84,8 +83,6 @@ STATE_TITLES: dict[RelationshipState, str] = {
     "apart": "Still Apart",
     "reunion": "The Hoped-For Reunion",
 }
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")  # a word as the cast finder cuts it
-_POSSESSIVE = re.compile(r"['\u2019]s$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,14 +209,14 @@ def cast_presence(
     the last named woman/man present for ``PRONOUN_REACH`` sentences.
     """
     forms = [
-        (index, _words(form), form.lower().startswith("the "))
+        (index, name_words(form), form.lower().startswith("the "))
         for index, character in enumerate(cast)
         for form in (character.name, *character.aliases)
     ]
     focus: dict[str, tuple[int, int] | None] = {"female": None, "male": None}
     presence = []
     for number, sentence in enumerate(sentences):
-        words = _words(sentence)
+        words = name_words(sentence)
         lowered = tuple(word.lower() for word in words)
         named = sorted(
             {
@@ -331,10 +328,6 @@ def _slope(values: Sequence[float]) -> float:
 
 def _clip(value: float) -> float:
     return max(-1.0, min(1.0, float(value)))
-
-
-def _words(text: str) -> tuple[str, ...]:
-    return tuple(_POSSESSIVE.sub("", word) for word in _WORD.findall(text))
 
 
 def _find(words: Sequence[str], form: Sequence[str], any_case: bool) -> list[int]:
