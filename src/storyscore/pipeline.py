@@ -6,6 +6,7 @@ These are the functions the Python API exports; the CLI, web studio and batch mo
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from storyscore.composition.continuation import (
 from storyscore.composition.model import Album
 from storyscore.ingest import parse_document, read_story
 from storyscore.ingest.model import Document
+from storyscore.ingest.read import MAX_BYTES
 from storyscore.options import ComposeOptions
 
 if TYPE_CHECKING:
@@ -53,6 +55,36 @@ def compose(
     options = ComposeOptions(seed=seed, style=style, tracks=tracks, minutes=minutes)
     analysis = analyze(story, tracks=options.tracks, leads=leads, name=name)
     return compose_album(analysis, options)
+
+
+def compose_file(
+    story: str | os.PathLike[str],
+    output: str | os.PathLike[str],
+    options: ComposeOptions,
+    *,
+    leads: tuple[str, str] | None = None,
+    force: bool = False,
+    max_bytes: int = MAX_BYTES,
+    on_stage: Callable[[str], None] | None = None,
+) -> WrittenAlbum:
+    """Compose the story file ``story`` (``"-"`` for stdin) into the album folder ``output``.
+
+    This is ``storyscore compose``; batch mode calls it for every file, so an album made in
+    a batch is byte for byte the album composed alone. ``on_stage`` hears each stage's name.
+    The target is checked before the work starts, so a refused folder costs nothing.
+    """
+    from storyscore.render.write import check_target, write_album
+
+    stage = on_stage or (lambda name: None)
+    check_target(Path(output), force=force)
+    stage("reading the story")
+    document = read_story(story, max_bytes=max_bytes)
+    stage(f"analysing {len(document.sentences)} sentences")
+    analysis = analyze_document(document, tracks=options.tracks, leads=leads)
+    stage(f"composing {len(analysis.segments) + 1} tracks")
+    album = compose_album(analysis, options)
+    stage("writing the album")
+    return write_album(album, Path(output), force=force, options=options)
 
 
 def next_track(

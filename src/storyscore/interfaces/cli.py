@@ -57,10 +57,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "story", metavar="STORY", help="story file (.txt, .md, .fountain, .epub), or - for stdin"
     )
     compose.add_argument("-o", "--output", required=True, metavar="ALBUM_DIR", type=Path)
-    compose.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    compose.add_argument("--style", choices=STYLES, default="film")
-    compose.add_argument("--tracks", type=int, default=None, help="number of story tracks")
-    compose.add_argument("--minutes", type=float, default=None, help="approximate album length")
+    _add_compose_options(compose)
     compose.add_argument("--leads", type=_parse_leads, default=None, metavar='"A,B"')
     compose.add_argument("--force", action="store_true", help="replace an existing ALBUM_DIR")
     compose.add_argument("--quiet", action="store_true", help="no progress output")
@@ -87,7 +84,37 @@ def _build_parser() -> argparse.ArgumentParser:
         help="what happens next (a text file, or - for stdin); without it the arc goes on",
     )
     next_song.add_argument("--quiet", action="store_true", help="no progress output")
+
+    batch = commands.add_parser(
+        "batch", help="compose every story under a folder on Dask (resumable)"
+    )
+    batch.add_argument("input", metavar="INPUT_DIR", type=Path, help="folder of story files")
+    batch.add_argument("-o", "--output", required=True, metavar="OUT_DIR", type=Path)
+    batch.add_argument(
+        "--workers", type=_positive_count, default=None,
+        help="local worker processes (default: one per core)",
+    )
+    batch.add_argument(
+        "--scheduler", metavar="ADDRESS", default=None,
+        help="run on an existing Dask scheduler, e.g. tcp://10.0.0.5:8786",
+    )
+    _add_compose_options(batch)
+    batch.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_size_limit(batch)
     return parser
+
+
+def _add_compose_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    command.add_argument("--style", choices=STYLES, default="film")
+    command.add_argument("--tracks", type=int, default=None, help="number of story tracks")
+    command.add_argument("--minutes", type=float, default=None, help="approximate album length")
+
+
+def _positive_count(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"give a whole number of at least 1, not {value!r}")
+    return int(value)
 
 
 def _positive_megabytes(value: str) -> float:
@@ -107,6 +134,10 @@ def _add_size_limit(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _max_bytes(args: argparse.Namespace) -> int:
+    return round(args.max_mb * 1024 * 1024)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status (the console script exits with it)."""
     parser = _build_parser()
@@ -116,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _compose(args)
         if args.command == "next":
             return _next(args)
+        if args.command == "batch":
+            return _batch(args)
         return _analyze(args, parser)
     except StoryscoreError as exc:
         print(f"storyscore: error: {exc}", file=sys.stderr)
@@ -132,26 +165,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def _compose(args: argparse.Namespace) -> int:
-    from storyscore.analysis.analyze import analyze_document
-    from storyscore.composition.album import compose_album
-    from storyscore.ingest import read_story
+def _options(args: argparse.Namespace):
     from storyscore.options import ComposeOptions
-    from storyscore.render.write import check_target
 
-    progress = _Progress(sys.stderr, quiet=args.quiet)
-    options = ComposeOptions(
+    return ComposeOptions(
         seed=args.seed, style=args.style, tracks=args.tracks, minutes=args.minutes
     )
-    check_target(args.output, force=args.force)  # fail before the work, not after
-    progress.stage("reading the story")
-    document = read_story(args.story, max_bytes=round(args.max_mb * 1024 * 1024))
-    progress.stage(f"analysing {len(document.sentences)} sentences")
-    analysis = analyze_document(document, tracks=options.tracks, leads=args.leads)
-    progress.stage(f"composing {len(analysis.segments) + 1} tracks")
-    album = compose_album(analysis, options)
-    progress.stage("writing the album")
-    written = album.write(args.output, force=args.force)
+
+
+def _compose(args: argparse.Namespace) -> int:
+    from storyscore.pipeline import compose_file
+
+    progress = _Progress(sys.stderr, quiet=args.quiet)
+    written = compose_file(
+        args.story,
+        args.output,
+        _options(args),
+        leads=args.leads,
+        force=args.force,
+        max_bytes=_max_bytes(args),
+        on_stage=progress.stage,
+    )
     print(f"{written.path}")
     progress.stage("done")
     return EXIT_OK
@@ -170,6 +204,19 @@ def _next(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _batch(args: argparse.Namespace) -> int:
+    from storyscore.interfaces.batch import BatchSettings, batch, exit_status, summary
+
+    started = time.monotonic()
+    settings = BatchSettings(options=_options(args), max_bytes=_max_bytes(args))
+    results = batch(
+        args.input, args.output, settings,
+        workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,
+    )
+    sys.stdout.write(summary(results, time.monotonic() - started))
+    return exit_status(results)
+
+
 def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from storyscore.analysis.analyze import analyze_document
     from storyscore.ingest import read_story
@@ -180,7 +227,7 @@ def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return _per_line(args.per_line)
     if args.story is None:
         parser.error("the following arguments are required: STORY (or --per-line FILE)")
-    document = read_story(args.story, max_bytes=round(args.max_mb * 1024 * 1024))
+    document = read_story(args.story, max_bytes=_max_bytes(args))
     analysis = analyze_document(document, tracks=args.tracks, leads=args.leads)
     if args.json:
         from storyscore.serialize import analysis_to_dict
