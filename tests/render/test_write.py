@@ -25,6 +25,7 @@ EXPECTED = [
     "NOTES.md",
     "arc.png",
     "arc.svg",
+    "album.html",
     "analysis.json",
 ]
 

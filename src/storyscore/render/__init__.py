@@ -9,6 +9,7 @@ from storyscore.render.midi import track_duration_seconds, track_to_midi
 from storyscore.render.names import TrackFiles, midi_path, track_slug
 from storyscore.render.notebook import album_html_summary
 from storyscore.render.notes import album_notes
+from storyscore.render.page import album_page
 from storyscore.render.plot import arc_figure_bytes
 from storyscore.render.write import WrittenAlbum, write_album
 
@@ -17,6 +18,7 @@ __all__ = [
     "WrittenAlbum",
     "album_html_summary",
     "album_notes",
+    "album_page",
     "album_to_dict",
     "album_to_json",
     "arc_figure_bytes",

@@ -79,10 +79,10 @@ DUET_TEXTURES: dict[RelationshipState, str] = {
 
 def album_notes(album: Album) -> str:
     """The liner notes as Markdown: the album and its cast, then one section per track."""
-    lines = [f"# {album.title}", "", _album_intro(album), ""]
+    lines = [f"# {album.title}", "", album_intro(album), ""]
     lines += ["## The cast", ""]
-    lines += [f"- {_theme_line(album, theme)}" for theme in album.themes]
-    leads = _leads_line(album)
+    lines += [f"- {theme_line(album, theme)}" for theme in album.themes]
+    leads = leads_line(album)
     if leads:
         lines += ["", leads]
     lines += ["", "## The tracks"]
@@ -154,7 +154,7 @@ def _interval(semitones: int) -> str:
     return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
 
 
-def _album_intro(album: Album) -> str:
+def album_intro(album: Album) -> str:
     analysis = album.analysis
     total = sum(track_duration_seconds(track) for track in album.tracks)
     text = (
@@ -230,7 +230,7 @@ def _rhythm(durations: Sequence[Fraction]) -> str:
     return "move in an uneven rhythm"
 
 
-def _theme_line(album: Album, theme: Theme) -> str:
+def theme_line(album: Album, theme: Theme) -> str:
     character = next((c for c in album.analysis.cast if c.name == theme.character), None)
     heard = sum(
         1
@@ -254,7 +254,7 @@ def _theme_line(album: Album, theme: Theme) -> str:
     )
 
 
-def _leads_line(album: Album) -> str:
+def leads_line(album: Album) -> str:
     leads = album.analysis.leads
     if leads is None:
         return ""
@@ -270,11 +270,24 @@ def _leads_line(album: Album) -> str:
 
 
 def _track_section(album: Album, track: Track, previous: Track | None) -> list[str]:
+    section = [f"### {track.plan.number}. {track.plan.title}", "", track_header(track)]
+    for paragraph in track_paragraphs(album, track, previous):
+        section += ["", paragraph]
+    return section
+
+
+def track_header(track: Track) -> str:
+    """One line: the MIDI file, key, tempo, meter, bars and length."""
     plan = track.plan
-    header = (
+    return (
         f"`{midi_path(track)}` · {_key_name(plan.key)} · {plan.tempo_bpm:g} BPM · {plan.meter} · "
         f"{plan.bars} bars · {_duration(track_duration_seconds(track))}"
     )
+
+
+def track_paragraphs(album: Album, track: Track, previous: Track | None) -> list[str]:
+    """Why the track sounds as it does: story, key, tempo, motifs, duet and instruments."""
+    plan = track.plan
     paragraphs = [
         _story_text(album, track),
         _key_text(plan.key, plan.valence, previous),
@@ -285,10 +298,7 @@ def _track_section(album: Album, track: Track, previous: Track | None) -> list[s
     if duet:
         paragraphs.append(duet)
     paragraphs.append(_instruments_text(album, track))
-    section = [f"### {plan.number}. {plan.title}", "", header]
-    for paragraph in paragraphs:
-        section += ["", paragraph]
-    return section
+    return paragraphs
 
 
 def _story_text(album: Album, track: Track) -> str:

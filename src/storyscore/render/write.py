@@ -35,6 +35,7 @@ from storyscore.render.album_json import (
 from storyscore.render.midi import track_to_midi
 from storyscore.render.names import TrackFiles, midi_path
 from storyscore.render.notes import album_notes
+from storyscore.render.page import album_page
 from storyscore.render.plot import arc_figure_bytes
 from storyscore.serialize import analysis_from_json, analysis_to_json
 
@@ -75,7 +76,8 @@ class AlbumFolder:
 def write_album(
     album: Album, path: Path, *, force: bool = False, options: ComposeOptions | None = None
 ) -> WrittenAlbum:
-    """Write album.json, tracks/NN-slug.mid, NOTES.md, arc.png, arc.svg and analysis.json.
+    """Write album.json, tracks/NN-slug.mid, NOTES.md, arc.png, arc.svg, album.html and
+    analysis.json.
 
     ``options`` are recorded in album.json so that ``storyscore next`` can rebuild the album;
     without them the album's seed and style are recorded, with no track count or length.
@@ -387,6 +389,7 @@ def _album_files(
     png, svg = arc_figure_bytes(album)
     yield "arc.png", png
     yield "arc.svg", svg
+    yield "album.html", album_page(album, files, svg).encode("utf-8")
     yield ANALYSIS_FILE, analysis_to_json(album.analysis).encode("utf-8")
 
 
