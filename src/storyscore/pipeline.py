@@ -73,12 +73,31 @@ def compose_file(
     a batch is byte for byte the album composed alone. ``on_stage`` hears each stage's name.
     The target is checked before the work starts, so a refused folder costs nothing.
     """
-    from storyscore.render.write import check_target, write_album
+    from storyscore.render.write import check_target
 
     stage = on_stage or (lambda name: None)
     check_target(Path(output), force=force)
     stage("reading the story")
     document = read_story(story, max_bytes=max_bytes)
+    return compose_document(
+        document, output, options, leads=leads, force=force, on_stage=on_stage
+    )
+
+
+def compose_document(
+    document: Document,
+    output: str | os.PathLike[str],
+    options: ComposeOptions,
+    *,
+    leads: tuple[str, str] | None = None,
+    force: bool = False,
+    on_stage: Callable[[str], None] | None = None,
+) -> WrittenAlbum:
+    """Analyse, compose and write an ingested story: the stages of :func:`compose_file`
+    after reading, for callers that keep the document (the web studio shows its sentences)."""
+    from storyscore.render.write import write_album
+
+    stage = on_stage or (lambda name: None)
     stage(f"analysing {len(document.sentences)} sentences")
     analysis = analyze_document(document, tracks=options.tracks, leads=leads)
     stage(f"composing {len(analysis.segments) + 1} tracks")

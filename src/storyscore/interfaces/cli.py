@@ -101,6 +101,21 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_compose_options(batch)
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_size_limit(batch)
+
+    serve = commands.add_parser("serve", help="run the web studio")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--data", type=Path, default=Path("studio-data"), metavar="DIR",
+        help="where albums and the catalogue are kept (default ./studio-data)",
+    )
+    serve.add_argument(
+        "--token", default=None, help="require 'Authorization: Bearer TOKEN' on the API"
+    )
+    serve.add_argument(
+        "--workers", type=_positive_count, default=None,
+        help="albums composed at once (default: one per core)",
+    )
     return parser
 
 
@@ -149,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _next(args)
         if args.command == "batch":
             return _batch(args)
+        if args.command == "serve":
+            return _serve(args)
         return _analyze(args, parser)
     except StoryscoreError as exc:
         print(f"storyscore: error: {exc}", file=sys.stderr)
@@ -215,6 +232,31 @@ def _batch(args: argparse.Namespace) -> int:
     )
     sys.stdout.write(summary(results, time.monotonic() - started))
     return exit_status(results)
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from storyscore.errors import MissingDependencyError
+
+    if args.host not in LOOPBACK_HOSTS and not args.token:
+        raise StoryscoreError(
+            f"--host {args.host} opens the studio to other machines; give --token SECRET so "
+            "that only those who know it can use it"
+        )
+    try:
+        import uvicorn
+
+        from storyscore.web.app import StudioSettings, create_app
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "the web studio needs its extra: pip install 'storyscore[web]'"
+        ) from exc
+    workers = {"workers": args.workers} if args.workers else {}
+    settings = StudioSettings(data_dir=args.data, token=args.token, **workers)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return EXIT_OK
 
 
 def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
