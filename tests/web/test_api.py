@@ -15,6 +15,7 @@ pytest.importorskip("fastapi", reason="the web studio needs the web extra")
 
 from fastapi.testclient import TestClient
 
+from storyscore.errors import StoryscoreError
 from storyscore.web.app import StudioSettings, create_app
 from storyscore.web.catalogue import Catalogue
 from storyscore.web.jobs import CATALOGUE_FILE, job_folder
@@ -122,7 +123,7 @@ def test_unknown_ids_are_not_found(studio, album_id):
     [
         ({"text": "  "}, None, "empty"),
         ({}, None, "give the story"),
-        ({"text": STORY, "style": "polka"}, None, "unknown style"),
+        ({"text": STORY, "style": "polka"}, None, "'film', 'piano', 'jazz' or 'waltz'"),
         ({"text": STORY, "tracks": "99"}, None, None),
         ({}, {"file": ("story.pdf", b"%PDF-1.7", "application/pdf")}, "not a story file"),
         ({"text": STORY}, {"file": ("a.txt", b"Hello there.", "text/plain")}, "not both"),
@@ -133,7 +134,7 @@ def test_bad_submissions_are_refused_with_a_reason(studio, form, files, message)
     response = client.post("/api/albums", data=form, files=files)
     assert response.status_code == 422
     if message:
-        assert message in response.json()["detail"]
+        assert message in json.dumps(response.json()["detail"])
 
 
 def test_an_unreadable_story_fails_its_job_with_one_line(studio):
@@ -168,8 +169,8 @@ def test_an_internal_error_reaches_the_client_without_a_stack_trace(studio):
     saved = album_json.read_bytes()
     album_json.write_text("{broken", encoding="utf-8")
     try:
-        with TestClient(client.app, raise_server_exceptions=False) as raw:
-            response = raw.get(f"/api/albums/{album_id}")
+        raw = TestClient(client.app, raise_server_exceptions=False)  # the same running app
+        response = raw.get(f"/api/albums/{album_id}")
     finally:
         album_json.write_bytes(saved)
     assert response.status_code == 500
@@ -243,6 +244,13 @@ def test_albums_survive_a_restart_and_unfinished_jobs_resume(tmp_path):
         assert wait_for(client, interrupted)["status"] == "done"
     album = json.loads((folder / "album" / "album.json").read_text("utf-8"))
     assert album["seed"] == 1
+
+
+def test_two_studios_never_share_a_data_folder(studio):
+    _, _, data = studio
+    second = TestClient(create_app(StudioSettings(data_dir=data, workers=1)))
+    with pytest.raises(StoryscoreError, match="another studio is using"), second:
+        pass
 
 
 def test_the_catalogue_is_sqlite_in_the_data_folder(studio):

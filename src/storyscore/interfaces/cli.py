@@ -249,12 +249,15 @@ def _serve(args: argparse.Namespace) -> int:
         import uvicorn
 
         from storyscore.web.app import StudioSettings, create_app
+        from storyscore.web.jobs import data_lock
     except ImportError as exc:
         raise MissingDependencyError(
             "the web studio needs its extra: pip install 'storyscore[web]'"
         ) from exc
     workers = {"workers": args.workers} if args.workers else {}
     settings = StudioSettings(data_dir=args.data, token=args.token, **workers)
+    with data_lock(args.data):  # refuse a second studio on the folder before starting
+        pass
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return EXIT_OK
 

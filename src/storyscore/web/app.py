@@ -22,23 +22,25 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.routing import Match
 
 import storyscore
 from storyscore.errors import StoryscoreError
 from storyscore.ingest.read import MAX_BYTES
 from storyscore.options import MAX_TRACKS, MIN_TRACKS, STYLES, ComposeOptions
 from storyscore.web.catalogue import AlbumEntry, Catalogue
-from storyscore.web.jobs import CATALOGUE_FILE, JobRunner, job_folder
+from storyscore.web.jobs import CATALOGUE_FILE, JobRunner, data_lock, job_folder
 
 DEFAULT_UPLOAD_LIMIT = 10 * 1024 * 1024
 DEFAULT_QUEUE_LIMIT = 16
 RETRY_AFTER_SECONDS = 10
 UPLOAD_SUFFIXES = (".txt", ".md", ".fountain", ".epub")
+Style = Literal[STYLES]  # type: ignore[valid-type]  # the schema lists the styles
 _ALBUM_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")
 log = logging.getLogger("storyscore.web")
 
@@ -62,6 +64,7 @@ class Problem(BaseModel):
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "description": text}
     for code, text in (
+        (400, "the request body cannot be parsed"),
         (401, "the studio's token is missing or wrong"),
         (404, "no such album or file"),
         (409, "the album is not ready yet"),
@@ -110,15 +113,16 @@ def create_app(settings: StudioSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        runner = JobRunner(settings.data_dir, catalogue, settings.workers)
-        state["runner"] = runner
-        resumed = runner.resume()
-        if resumed:
-            log.warning("resumed %d unfinished job(s) from the last run", resumed)
-        try:
-            yield
-        finally:
-            runner.shutdown()
+        with data_lock(settings.data_dir):
+            runner = JobRunner(settings.data_dir, catalogue, settings.workers)
+            state["runner"] = runner
+            resumed = runner.resume()
+            if resumed:
+                log.warning("resumed %d unfinished job(s) from the last run", resumed)
+            try:
+                yield
+            finally:
+                runner.shutdown()
 
     app = FastAPI(
         title="storyscore studio",
@@ -127,6 +131,7 @@ def create_app(settings: StudioSettings) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(BodyLimit, limit=settings.upload_limit)
+    app.add_middleware(AllowEveryMethod, routes=app.router.routes)
     authorised = _token_check(settings.token)
     api = {"dependencies": [Depends(authorised)], "responses": PROBLEMS}
 
@@ -158,7 +163,7 @@ def create_app(settings: StudioSettings) -> FastAPI:
     def submit(
         file: Annotated[UploadFile | None, File(description="a story file")] = None,
         text: Annotated[str | None, Form(description="the story, pasted")] = None,
-        style: Annotated[str, Form(description=f"one of {', '.join(STYLES)}")] = "film",
+        style: Annotated[Style, Form(description="the album's style")] = "film",
         seed: Annotated[int, Form(ge=0, lt=2**32)] = 0,
         tracks: Annotated[int | None, Form(ge=MIN_TRACKS, le=MAX_TRACKS)] = None,
         audio: Annotated[bool, Form(description="render audio (needs the audio extra)")] = False,
@@ -387,3 +392,35 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+class AllowEveryMethod:
+    """ASGI middleware: a 405 answer's ``Allow`` header lists every method of the path.
+
+    Starlette answers from the first route whose path matches, so a path served by a GET
+    route and a POST route would otherwise claim to allow only one of them (RFC 9110 §15.5.6).
+    """
+
+    def __init__(self, app, routes) -> None:
+        self.app = app
+        self.routes = routes
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_allow(message: dict) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 405:
+                methods = sorted(
+                    method
+                    for route in self.routes
+                    if route.matches(scope)[0] != Match.NONE
+                    for method in getattr(route, "methods", None) or ()
+                )
+                headers = [(k, v) for k, v in message["headers"] if k.lower() != b"allow"]
+                headers.append((b"allow", ", ".join(methods).encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_allow)

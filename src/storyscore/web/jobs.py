@@ -15,13 +15,16 @@ Folder of one album under the data folder::
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import multiprocessing
 import os
 import traceback
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 
 from storyscore.errors import StoryscoreError
@@ -29,11 +32,35 @@ from storyscore.options import ComposeOptions
 from storyscore.web.catalogue import Catalogue
 
 CATALOGUE_FILE = "catalogue.sqlite3"
+LOCK_FILE = ".studio.lock"
 ALBUMS_FOLDER = "albums"
 SENTENCE_CHARS = 240  # the hover text of the arc shows at most this much of a sentence
 # Share of the work done when each stage of compose begins, in the order they come.
 STAGE_PROGRESS = (0.05, 0.15, 0.45, 0.7)
 log = logging.getLogger("storyscore.web")
+
+
+@contextmanager
+def data_lock(data_dir: Path) -> Iterator[None]:
+    """Hold the data folder for one studio: two would both resume the same jobs.
+
+    Raises
+    ------
+    StoryscoreError
+        If another studio holds it.
+    """
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with (data_dir / LOCK_FILE).open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise StoryscoreError(
+                f"another studio is using {data_dir}; stop it or give another --data folder"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def job_folder(data_dir: Path, album_id: str) -> Path:
@@ -149,6 +176,6 @@ class JobRunner:
         return len(unfinished)
 
     def shutdown(self) -> None:
-        """Stop without waiting: unfinished jobs stay queued or running in the catalogue
-        and are resumed by the next start."""
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Let running jobs finish and drop queued ones: those stay queued in the catalogue
+        and the next start resumes them."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
