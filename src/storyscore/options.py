@@ -38,3 +38,14 @@ class ComposeOptions:
             raise CompositionError(f"--minutes must be between 1 and 180, got {self.minutes}")
         if not 0 <= self.seed < 2**32:
             raise CompositionError(f"--seed must be between 0 and {2**32 - 1}, got {self.seed}")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """The files an album folder gets beside MIDI, which never change its music: MusicXML
+    scores (``--musicxml``) and their engraved pages as SVG (``--score-pictures``)."""
+
+    musicxml: bool = False
+    score_pictures: bool = False
+
+MIDI_ONLY = RenderOptions()  # the default: MIDI and the folder's own files, no extras

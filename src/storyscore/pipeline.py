@@ -23,7 +23,7 @@ from storyscore.composition.model import Album
 from storyscore.ingest import parse_document, read_story
 from storyscore.ingest.model import Document
 from storyscore.ingest.read import MAX_BYTES
-from storyscore.options import ComposeOptions
+from storyscore.options import MIDI_ONLY, ComposeOptions, RenderOptions
 
 if TYPE_CHECKING:
     from storyscore.render.write import AlbumFolder, WrittenAlbum
@@ -65,6 +65,7 @@ def compose_file(
     leads: tuple[str, str] | None = None,
     force: bool = False,
     max_bytes: int = MAX_BYTES,
+    extras: RenderOptions = MIDI_ONLY,
     on_stage: Callable[[str], None] | None = None,
 ) -> WrittenAlbum:
     """Compose the story file ``story`` (``"-"`` for stdin) into the album folder ``output``.
@@ -80,7 +81,7 @@ def compose_file(
     stage("reading the story")
     document = read_story(story, max_bytes=max_bytes)
     return compose_document(
-        document, output, options, leads=leads, force=force, on_stage=on_stage
+        document, output, options, leads=leads, force=force, extras=extras, on_stage=on_stage
     )
 
 
@@ -91,6 +92,7 @@ def compose_document(
     *,
     leads: tuple[str, str] | None = None,
     force: bool = False,
+    extras: RenderOptions = MIDI_ONLY,
     on_stage: Callable[[str], None] | None = None,
 ) -> WrittenAlbum:
     """Analyse, compose and write an ingested story: the stages of :func:`compose_file`
@@ -103,7 +105,7 @@ def compose_document(
     stage(f"composing {len(analysis.segments) + 1} tracks")
     album = compose_album(analysis, options)
     stage("writing the album")
-    return write_album(album, Path(output), force=force, options=options)
+    return write_album(album, Path(output), force=force, options=options, extras=extras)
 
 
 def next_track(
@@ -129,6 +131,16 @@ def next_track(
     )
     record = AlbumRecord(folder.record.options, (*folder.record.continuations, continuation))
     return update_album(folder, append_track(album, continuation), record)
+
+
+def render_album(album_dir: str | os.PathLike[str], extras: RenderOptions) -> WrittenAlbum:
+    """Render ``extras`` for every track of the album folder at ``album_dir`` (``storyscore
+    render``): the album is rebuilt and checked against its MIDI files, which stay as they
+    are; the new files, album.json and album.html replace the old ones together."""
+    from storyscore.render.write import read_album_folder, update_album
+
+    folder = read_album_folder(Path(album_dir))
+    return update_album(folder, rebuild_album(folder), folder.record, extras)
 
 
 def rebuild_album(folder: AlbumFolder) -> Album:

@@ -29,7 +29,7 @@ from typing import Literal, TextIO
 
 import storyscore
 from storyscore.errors import MissingDependencyError, RenderError, StoryscoreError
-from storyscore.options import ComposeOptions
+from storyscore.options import MIDI_ONLY, ComposeOptions, RenderOptions
 
 STORY_SUFFIXES = (".txt", ".md", ".fountain", ".epub")
 NOT_STORIES = ("readme", "license", "licence", "copying", "changelog")  # file stems, any case
@@ -55,6 +55,7 @@ class BatchSettings:
 
     options: ComposeOptions
     max_bytes: int
+    extras: RenderOptions = MIDI_ONLY
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,14 +130,19 @@ def compose_story(job: StoryJob, settings: BatchSettings) -> StoryResult:
     sha256, status, tracks, error, bad_input = None, "failed", None, None, False
     try:
         sha256 = _file_sha256(job.source)
-        tracks = complete_tracks(job.album, sha256, settings.options)
+        tracks = complete_tracks(job.album, sha256, settings)
         if tracks is not None:
             status = "skipped"
         else:
             written = compose_file(
-                job.source, job.album, settings.options, force=True, max_bytes=settings.max_bytes
+                job.source,
+                job.album,
+                settings.options,
+                force=True,
+                max_bytes=settings.max_bytes,
+                extras=settings.extras,
             )
-            tracks = complete_tracks(written.path, sha256, settings.options)
+            tracks = complete_tracks(written.path, sha256, settings)
             status = "composed"
     except StoryscoreError as exc:
         error, bad_input = str(exc), True
@@ -165,9 +171,10 @@ def _file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def complete_tracks(album: Path, sha256: str, options: ComposeOptions) -> int | None:
+def complete_tracks(album: Path, sha256: str, settings: BatchSettings) -> int | None:
     """The track count of the album at ``album`` if it is complete for this input, options
     and storyscore version; None if it must be composed (missing, stale or unreadable)."""
+    options = settings.options
     try:
         document = json.loads((album / "album.json").read_text("utf-8"))
         recorded = document["options"]
@@ -176,6 +183,10 @@ def complete_tracks(album: Path, sha256: str, options: ComposeOptions) -> int | 
             and document["generator"]["version"] == storyscore.__version__
             and (recorded["seed"], recorded["style"], recorded["tracks"], recorded["minutes"])
             == (options.seed, options.style, options.tracks, options.minutes)
+            and (
+                not settings.extras.musicxml
+                or all(track["files"]["musicxml"] for track in document["tracks"])
+            )
         )
         return len(document["tracks"]) if same else None
     except (OSError, ValueError, KeyError, TypeError):

@@ -102,6 +102,12 @@ def _build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_size_limit(batch)
 
+    render = commands.add_parser(
+        "render", help="render scores (and pictures) for an existing album"
+    )
+    render.add_argument("album", metavar="ALBUM_DIR", type=Path, help="an album folder")
+    _add_render_options(render)
+
     serve = commands.add_parser("serve", help="run the web studio")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -124,6 +130,18 @@ def _add_compose_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--style", choices=STYLES, default="film")
     command.add_argument("--tracks", type=int, default=None, help="number of story tracks")
     command.add_argument("--minutes", type=float, default=None, help="approximate album length")
+    _add_render_options(command)
+
+
+def _add_render_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--musicxml", action=argparse.BooleanOptionalAction, default=False,
+        help="write score/NN-slug.musicxml per track (needs the score extra)",
+    )
+    command.add_argument(
+        "--score-pictures", action="store_true",
+        help="write the scores' pages as score/NN-slug-pK.svg (needs the score extra)",
+    )
 
 
 def _positive_count(value: str) -> int:
@@ -166,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _batch(args)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "render":
+            return _render(args, parser)
         return _analyze(args, parser)
     except StoryscoreError as exc:
         print(f"storyscore: error: {exc}", file=sys.stderr)
@@ -190,6 +210,25 @@ def _options(args: argparse.Namespace):
     )
 
 
+def _extras(args: argparse.Namespace):
+    from storyscore.options import RenderOptions
+
+    return RenderOptions(musicxml=args.musicxml, score_pictures=args.score_pictures)
+
+
+def _render(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from storyscore.options import MIDI_ONLY
+    from storyscore.pipeline import render_album
+
+    extras = _extras(args)
+    if extras == MIDI_ONLY:
+        parser.error("say what to render: --musicxml and/or --score-pictures")
+    written = render_album(args.album, extras)
+    for relative in written.files:
+        print(written.path / relative)
+    return EXIT_OK
+
+
 def _compose(args: argparse.Namespace) -> int:
     from storyscore.pipeline import compose_file
 
@@ -201,6 +240,7 @@ def _compose(args: argparse.Namespace) -> int:
         leads=args.leads,
         force=args.force,
         max_bytes=_max_bytes(args),
+        extras=_extras(args),
         on_stage=progress.stage,
     )
     print(f"{written.path}")
@@ -225,7 +265,9 @@ def _batch(args: argparse.Namespace) -> int:
     from storyscore.interfaces.batch import BatchSettings, batch, exit_status, summary
 
     started = time.monotonic()
-    settings = BatchSettings(options=_options(args), max_bytes=_max_bytes(args))
+    settings = BatchSettings(
+        options=_options(args), max_bytes=_max_bytes(args), extras=_extras(args)
+    )
     results = batch(
         args.input, args.output, settings,
         workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,

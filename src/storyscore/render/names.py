@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from storyscore.composition.model import Track
 
 MAX_SLUG_TITLE = 40
+SCORE_FOLDER = "score"
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _APOSTROPHES = re.compile(r"['\u2019]")
 
@@ -42,3 +44,15 @@ def track_slug(number: int, title: str) -> str:
 def midi_path(track: Track) -> str:
     """Path of a track's Standard MIDI File inside the album folder."""
     return f"tracks/{track_slug(track.plan.number, track.plan.title)}.mid"
+
+
+def score_path(track: Track) -> str:
+    """Path of a track's MusicXML score inside the album folder."""
+    return f"{SCORE_FOLDER}/{track_slug(track.plan.number, track.plan.title)}.musicxml"
+
+
+def score_picture_files(track: Track, pages: Sequence[bytes]) -> Iterator[tuple[str, bytes]]:
+    """Each engraved page of a track's score, as ``score/NN-slug-pK.svg`` and its bytes."""
+    stem = track_slug(track.plan.number, track.plan.title)
+    for number, page in enumerate(pages, start=1):
+        yield f"{SCORE_FOLDER}/{stem}-p{number}.svg", page

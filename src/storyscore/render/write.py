@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -25,7 +25,7 @@ import storyscore
 from storyscore.analysis.model import StoryAnalysis
 from storyscore.composition.model import Album
 from storyscore.errors import RenderError
-from storyscore.options import ComposeOptions
+from storyscore.options import MIDI_ONLY, ComposeOptions, RenderOptions
 from storyscore.render.album_json import (
     AlbumRecord,
     album_to_json,
@@ -33,10 +33,18 @@ from storyscore.render.album_json import (
     track_files_from_dict,
 )
 from storyscore.render.midi import track_to_midi
-from storyscore.render.names import TrackFiles, midi_path
+from storyscore.render.musicxml import track_to_musicxml
+from storyscore.render.names import (
+    SCORE_FOLDER,
+    TrackFiles,
+    midi_path,
+    score_path,
+    score_picture_files,
+)
 from storyscore.render.notes import album_notes
 from storyscore.render.page import album_page
 from storyscore.render.plot import arc_figure_bytes
+from storyscore.render.score_pictures import track_score_svgs
 from storyscore.serialize import analysis_from_json, analysis_to_json
 
 ALBUM_MARKER = "album.json"
@@ -74,7 +82,12 @@ class AlbumFolder:
 
 
 def write_album(
-    album: Album, path: Path, *, force: bool = False, options: ComposeOptions | None = None
+    album: Album,
+    path: Path,
+    *,
+    force: bool = False,
+    options: ComposeOptions | None = None,
+    extras: RenderOptions = MIDI_ONLY,
 ) -> WrittenAlbum:
     """Write album.json, tracks/NN-slug.mid, NOTES.md, arc.png, arc.svg, album.html and
     analysis.json.
@@ -106,7 +119,7 @@ def write_album(
         options or album.options or ComposeOptions(seed=album.seed, style=album.style)
     )
     try:
-        written = tuple(_write_files(_album_files(album, record), staging))
+        written = tuple(_write_files(_album_files(album, record, extras=extras), staging))
         _move_into_place(staging, path)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -219,8 +232,13 @@ def read_album_folder(path: Path) -> AlbumFolder:
     return AlbumFolder(path=path, analysis=analysis, record=record, files=files, version=version)
 
 
-def update_album(folder: AlbumFolder, album: Album, record: AlbumRecord) -> WrittenAlbum:
+def update_album(
+    folder: AlbumFolder, album: Album, record: AlbumRecord, extras: RenderOptions | None = None
+) -> WrittenAlbum:
     """Add ``album``'s new tracks to ``folder`` and rewrite album.json, NOTES.md and the arc.
+
+    ``extras`` are rendered for every track (``storyscore render``); without, each new track
+    gets the extras the folder's tracks already have.
 
     ``album`` must hold every track of the folder, rebuilt, plus the new ones; each earlier
     track must render to the very bytes on disk, and those files are not touched. Files
@@ -241,7 +259,7 @@ def update_album(folder: AlbumFolder, album: Album, record: AlbumRecord) -> Writ
     added = {path for number, path in rebuilt.items() if number not in folder.files}
     staged: list[tuple[Path, Path]] = []  # (temporary file, target), album.json last
     try:
-        for relative, data in _album_files(album, record, files):
+        for relative, data in _album_files(album, record, files, extras or _extras_of(folder)):
             target = folder.path / relative
             if relative == ANALYSIS_FILE:
                 continue  # the original story stays as it was read
@@ -372,18 +390,29 @@ def _keep_copy(target: Path, backup: Path) -> None:
 
 
 def _album_files(
-    album: Album, record: AlbumRecord, known: Mapping[int, TrackFiles] | None = None
+    album: Album,
+    record: AlbumRecord,
+    known: Mapping[int, TrackFiles] | None = None,
+    extras: RenderOptions = MIDI_ONLY,
 ) -> Iterator[tuple[str, bytes]]:
     """Each file of the album folder, relative path and bytes, rendered one after another.
 
     ``known`` gives the files already listed for some tracks (a score or audio rendered
-    later), so album.json keeps listing them.
+    earlier), so album.json keeps listing them.
     """
     files: dict[int, TrackFiles] = {}
     for track in album.tracks:
         relative = midi_path(track)
-        files[track.plan.number] = (known or {}).get(track.plan.number, TrackFiles(midi=relative))
+        listed = (known or {}).get(track.plan.number, TrackFiles(midi=relative))
         yield relative, track_to_midi(track, album)
+        if extras.musicxml or extras.score_pictures:
+            score = track_to_musicxml(track, album)
+            if extras.musicxml:
+                listed = replace(listed, musicxml=score_path(track))
+                yield listed.musicxml, score
+            if extras.score_pictures:
+                yield from score_picture_files(track, track_score_svgs(score))
+        files[track.plan.number] = listed
     yield "album.json", album_to_json(album, files, record).encode("utf-8")
     yield "NOTES.md", album_notes(album).encode("utf-8")
     png, svg = arc_figure_bytes(album)
@@ -391,6 +420,14 @@ def _album_files(
     yield "arc.svg", svg
     yield "album.html", album_page(album, files, svg).encode("utf-8")
     yield ANALYSIS_FILE, analysis_to_json(album.analysis).encode("utf-8")
+
+
+def _extras_of(folder: AlbumFolder) -> RenderOptions:
+    """The extras an album folder was rendered with, as its tracks' files show them."""
+    return RenderOptions(
+        musicxml=any(files.musicxml for files in folder.files.values()),
+        score_pictures=any((folder.path / SCORE_FOLDER).glob("*.svg")),
+    )
 
 
 def _write_files(files: Iterator[tuple[str, bytes]], folder: Path) -> Iterator[str]:
