@@ -235,7 +235,9 @@ def test_albums_survive_a_restart_and_unfinished_jobs_resume(tmp_path):
     folder = job_folder(tmp_path, interrupted)
     folder.mkdir(parents=True)
     (folder / "story.txt").write_text(STORY, encoding="utf-8")
-    catalogue.add(interrupted, "story.txt", {"seed": 1, "style": "film", "tracks": None})
+    catalogue.add(
+        interrupted, "story.txt", {"seed": 1, "style": "film", "tracks": None}, limit=None
+    )
     catalogue.stage(interrupted, "composing 5 tracks", 0.45)
 
     with TestClient(create_app(StudioSettings(data_dir=tmp_path, workers=1))) as client:
@@ -257,3 +259,15 @@ def test_the_catalogue_is_sqlite_in_the_data_folder(studio):
     _, album_id, data = studio
     entry = Catalogue(Path(data) / CATALOGUE_FILE).get(album_id)
     assert entry is not None and entry.options["style"] == "piano"
+
+
+def test_the_catalogue_counts_the_queue_inside_the_write(tmp_path):
+    catalogue = Catalogue(tmp_path / CATALOGUE_FILE)
+    options = {"seed": 0, "style": "film", "tracks": None}
+    assert catalogue.add("a" * 22, "a.txt", options, limit=1)
+    assert not catalogue.add("b" * 22, "b.txt", options, limit=1)
+    assert catalogue.get("b" * 22) is None
+    catalogue.finish("a" * 22, title="A", tracks=3)
+    assert not catalogue.queue("a" * 22, "next", limit=0)
+    assert catalogue.queue("a" * 22, "next", limit=1)
+    assert catalogue.get("a" * 22).status == "queued"

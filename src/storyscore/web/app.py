@@ -16,6 +16,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import zipfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -171,17 +172,13 @@ def create_app(settings: StudioSettings) -> FastAPI:
         """Queue a story to be composed; poll ``GET /api/albums/{id}`` for its progress."""
         options = _options(style, seed, tracks, audio)
         name, data = _story_upload(file, text)
-        if catalogue.pending() >= settings.queue_limit:
-            raise HTTPException(
-                429,
-                "the studio is busy; try again shortly",
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-            )
         album_id = secrets.token_urlsafe(16)
         folder = job_folder(settings.data_dir, album_id)
         folder.mkdir(parents=True)
         (folder / f"story{Path(name).suffix.lower() or '.txt'}").write_bytes(data)
-        catalogue.add(album_id, name, options)
+        if not catalogue.add(album_id, name, options, limit=settings.queue_limit):
+            shutil.rmtree(folder)
+            raise _busy()
         state["runner"].submit(album_id)
         return Created(id=album_id)
 
@@ -245,20 +242,26 @@ def create_app(settings: StudioSettings) -> FastAPI:
         """Queue the next song: with text it continues the story, without it the arc goes on."""
         entry = entry_or_404(album_id)
         folder = _done_folder(entry, settings.data_dir)
-        if catalogue.pending() >= settings.queue_limit:
-            raise HTTPException(
-                429, "the studio is busy; try again shortly",
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-            )
+        if entry.status in ("queued", "running"):
+            raise HTTPException(409, f"the album is still being made ({entry.stage})")
         text_file = None
         if text is not None and text.strip():
             text_file = f"next-{len(list(folder.glob('next-*.txt'))) + 1}.txt"
             (folder / text_file).write_text(text, encoding="utf-8")
-        catalogue.queue(album_id, "next", text_file)
+        if not catalogue.queue(album_id, "next", text_file, limit=settings.queue_limit):
+            raise _busy()
         state["runner"].submit(album_id)
         return Created(id=album_id)
 
     return app
+
+
+def _busy() -> HTTPException:
+    return HTTPException(
+        429,
+        "the studio is busy; try again shortly",
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
 
 
 def _static_text(name: str) -> str:

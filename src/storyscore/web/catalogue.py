@@ -85,24 +85,47 @@ class Catalogue:
         finally:
             connection.close()
 
-    def add(self, album_id: str, source_name: str, options: dict[str, Any]) -> None:
-        """A new album, queued to be composed."""
+    @contextmanager
+    def _room(self, limit: int | None) -> Iterator[sqlite3.Connection | None]:
+        """A write transaction that first counts the queue, so that requests arriving
+        together cannot all see room for one more; yields None when the queue is full."""
         with self._connect() as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            if limit is not None and _pending(connection) >= limit:
+                yield None
+            else:
+                yield connection
+
+    def add(
+        self, album_id: str, source_name: str, options: dict[str, Any], *, limit: int | None
+    ) -> bool:
+        """A new album, queued to be composed; False (and nothing added) if ``limit`` jobs
+        are already queued or running."""
+        with self._room(limit) as connection:
+            if connection is None:
+                return False
             connection.execute(
                 "INSERT INTO albums (id, source_name, options, job, status, stage, progress, "
                 "created) VALUES (?, ?, ?, 'compose', 'queued', 'waiting for a worker', 0, ?)",
                 (album_id, source_name, json.dumps(options, sort_keys=True), time.time()),
             )
+        return True
 
-    def queue(self, album_id: str, job: JobKind, job_text: str | None = None) -> None:
-        """Queue a new job for an existing album (the next song)."""
-        with self._connect() as connection:
+    def queue(
+        self, album_id: str, job: JobKind, job_text: str | None = None, *, limit: int | None
+    ) -> bool:
+        """Queue a new job for an existing album (the next song, or a resumed job); False
+        if ``limit`` jobs are already queued or running."""
+        with self._room(limit) as connection:
+            if connection is None:
+                return False
             connection.execute(
                 "UPDATE albums SET job = ?, job_text = ?, status = 'queued', "
                 "stage = 'waiting for a worker', progress = 0, error = NULL, started = NULL, "
                 "finished = NULL WHERE id = ?",
                 (job, job_text, album_id),
             )
+        return True
 
     def stage(self, album_id: str, stage: str, progress: float) -> None:
         """The running job reached ``stage``; the first stage marks it started."""
@@ -143,10 +166,7 @@ class Catalogue:
     def pending(self) -> int:
         """Jobs queued or running: the length of the work queue."""
         with self._connect() as connection:
-            (count,) = connection.execute(
-                "SELECT COUNT(*) FROM albums WHERE status IN ('queued', 'running')"
-            ).fetchone()
-        return int(count)
+            return _pending(connection)
 
     def unfinished(self) -> list[AlbumEntry]:
         """Jobs a stopped server left queued or running, oldest first, to resume."""
@@ -155,6 +175,13 @@ class Catalogue:
                 "SELECT * FROM albums WHERE status IN ('queued', 'running') ORDER BY created, id"
             ).fetchall()
         return [_entry(row) for row in rows]
+
+
+def _pending(connection: sqlite3.Connection) -> int:
+    (count,) = connection.execute(
+        "SELECT COUNT(*) FROM albums WHERE status IN ('queued', 'running')"
+    ).fetchone()
+    return int(count)
 
 
 def _entry(row: sqlite3.Row) -> AlbumEntry:

@@ -171,7 +171,7 @@ class JobRunner:
         """Queue again the jobs a stopped server left unfinished; returns how many."""
         unfinished = self.catalogue.unfinished()
         for entry in unfinished:
-            self.catalogue.queue(entry.id, entry.job, entry.job_text)
+            self.catalogue.queue(entry.id, entry.job, entry.job_text, limit=None)
             self.submit(entry.id)
         return len(unfinished)
 
