@@ -19,8 +19,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/storyscore compose $(DEMO_STORY) -o $(DEMO_ALBUM) --seed 7 --force
-	@echo "The album is in $(DEMO_ALBUM)/ (open NOTES.md, arc.png and tracks/*.mid)"
+	$(BIN)/storyscore compose $(DEMO_STORY) -o $(DEMO_ALBUM) --seed 7 --audio --musicxml --force
+	@echo "The album is in $(DEMO_ALBUM)/: open album.html to look and listen"
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests bench eval tools

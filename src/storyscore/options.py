@@ -40,12 +40,39 @@ class ComposeOptions:
             raise CompositionError(f"--seed must be between 0 and {2**32 - 1}, got {self.seed}")
 
 
+AUDIO_FORMATS: tuple[str, ...] = ("flac", "ogg", "mp3")
+
+
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
     """The files an album folder gets beside MIDI, which never change its music: MusicXML
-    scores (``--musicxml``) and their engraved pages as SVG (``--score-pictures``)."""
+    scores (``--musicxml``), their engraved pages as SVG (``--score-pictures``) and audio
+    (``--audio``, in ``audio_format``, played with ``soundfont`` or the best one found).
+    ``audio_workers`` caps the processes that render audio (None: one per core)."""
 
     musicxml: bool = False
     score_pictures: bool = False
+    audio: bool = False
+    audio_format: str = "flac"
+    soundfont: str | None = None
+    audio_workers: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.audio_format not in AUDIO_FORMATS:
+            raise CompositionError(
+                f"unknown audio format {self.audio_format!r}; choose one of "
+                f"{', '.join(AUDIO_FORMATS)}"
+            )
+
+    def merged(self, other: RenderOptions) -> RenderOptions:
+        """Everything either asks for; this one's format and SoundFont win where both say."""
+        return RenderOptions(
+            musicxml=self.musicxml or other.musicxml,
+            score_pictures=self.score_pictures or other.score_pictures,
+            audio=self.audio or other.audio,
+            audio_format=self.audio_format if self.audio else other.audio_format,
+            soundfont=self.soundfont or other.soundfont,
+            audio_workers=self.audio_workers or other.audio_workers,
+        )
 
 MIDI_ONLY = RenderOptions()  # the default: MIDI and the folder's own files, no extras

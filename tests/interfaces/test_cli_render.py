@@ -67,3 +67,28 @@ def test_render_of_a_folder_that_is_not_an_album_is_one_line(tmp_path, capsys):
     assert main(["render", str(tmp_path), "--musicxml"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not a storyscore album" in err
+
+
+def test_compose_with_audio_levels_the_album_and_next_levels_it_again(tmp_path, capsys):
+    pytest.importorskip("symusic", reason="audio needs the audio extra")
+    album_dir = tmp_path / "album"
+    font = "src/storyscore/render/data/sf_GMbank.sf2"
+    command = ["compose", str(TINY_STORY), "-o", str(album_dir), "--audio", "--quiet"]
+    assert main([*command, "--soundfont", font]) == 0
+    assert_valid_album(album_dir)
+    document = _album(album_dir)
+    tracks = document["tracks"]
+    assert all((album_dir / t["files"]["audio"]).read_bytes()[:4] == b"fLaC" for t in tracks)
+    audio = document["audio"]
+    assert audio["format"] == "flac" and audio["soundfont"]["origin"] == "given"
+    assert abs(audio["loudness_lufs"] + 14) <= 1 and audio["true_peak_dbtp"] <= -1
+    assert [level["number"] for level in audio["tracks"]] == [t["number"] for t in tracks]
+    html = (album_dir / "album.html").read_text("utf-8")
+    assert html.count("<audio ") == len(tracks)
+
+    assert main(["next", str(album_dir), "--quiet"]) == 0
+    document = _album(album_dir)
+    assert document["tracks"][-1]["files"]["audio"].endswith(".flac")
+    assert len(document["audio"]["tracks"]) == len(document["tracks"])
+    assert document["audio"]["soundfont"]["origin"] == "given"  # played with the same font
+    assert abs(document["audio"]["loudness_lufs"] + 14) <= 1

@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 from html.parser import HTMLParser
 
+import pytest
 from tests.browser import chromium_page
 
+from storyscore.options import RenderOptions
 from storyscore.render.names import TrackFiles, midi_path
 from storyscore.render.page import album_page
 from storyscore.render.plot import arc_figure_bytes
@@ -103,3 +105,22 @@ def test_the_page_renders_in_a_browser_from_file(album, tmp_path):
             assert roll.bounding_box()["width"] > 20
         assert page.get_by_role("heading", name="The tracks").is_visible()
     assert errors == []
+
+
+def test_every_player_of_the_page_loads_its_audio_in_a_browser(album, tmp_path):
+    pytest.importorskip("symusic", reason="audio needs the audio extra")
+    from storyscore.render.audio import BUNDLED_SOUNDFONT
+
+    extras = RenderOptions(audio=True, soundfont=str(BUNDLED_SOUNDFONT))
+    written = write_album(album, tmp_path / "album", extras=extras)
+    with chromium_page() as page:
+        page.goto((written.path / "album.html").as_uri())
+        players = page.locator("audio")
+        assert players.count() == len(album.tracks)
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('audio')]"
+            ".every(a => a.readyState >= 1 && a.duration > 0)",
+            timeout=30_000,
+        )
+        durations = players.evaluate_all("players => players.map(a => a.duration)")
+    assert all(duration > 1 for duration in durations)

@@ -7,6 +7,7 @@ traceback), 1 internal error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -17,7 +18,7 @@ from typing import TextIO
 from storyscore import __version__
 from storyscore.errors import StoryscoreError
 from storyscore.ingest.read import MAX_BYTES
-from storyscore.options import STYLES
+from storyscore.options import AUDIO_FORMATS, STYLES
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
 DEFAULT_MAX_MB = MAX_BYTES / 1024 / 1024
@@ -103,7 +104,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_size_limit(batch)
 
     render = commands.add_parser(
-        "render", help="render scores (and pictures) for an existing album"
+        "render", help="render audio, scores or score pages for an existing album"
     )
     render.add_argument("album", metavar="ALBUM_DIR", type=Path, help="an album folder")
     _add_render_options(render)
@@ -141,6 +142,16 @@ def _add_render_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--score-pictures", action="store_true",
         help="write the scores' pages as score/NN-slug-pK.svg (needs the score extra)",
+    )
+    command.add_argument(
+        "--audio", action=argparse.BooleanOptionalAction, default=False,
+        help="write audio/NN-slug.flac per track, levelled as one album (needs the audio extra)",
+    )
+    command.add_argument("--audio-format", choices=AUDIO_FORMATS, default="flac")
+    command.add_argument(
+        "--soundfont", metavar="SF2", default=None,
+        help="a General MIDI .sf2/.sf3 (default: FluidR3 or MuseScore General if installed, "
+        "else the bundled one)",
     )
 
 
@@ -213,7 +224,13 @@ def _options(args: argparse.Namespace):
 def _extras(args: argparse.Namespace):
     from storyscore.options import RenderOptions
 
-    return RenderOptions(musicxml=args.musicxml, score_pictures=args.score_pictures)
+    return RenderOptions(
+        musicxml=args.musicxml,
+        score_pictures=args.score_pictures,
+        audio=args.audio or args.soundfont is not None,
+        audio_format=args.audio_format,
+        soundfont=args.soundfont,
+    )
 
 
 def _render(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -222,7 +239,7 @@ def _render(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     extras = _extras(args)
     if extras == MIDI_ONLY:
-        parser.error("say what to render: --musicxml and/or --score-pictures")
+        parser.error("say what to render: --audio, --musicxml and/or --score-pictures")
     written = render_album(args.album, extras)
     for relative in written.files:
         print(written.path / relative)
@@ -265,9 +282,9 @@ def _batch(args: argparse.Namespace) -> int:
     from storyscore.interfaces.batch import BatchSettings, batch, exit_status, summary
 
     started = time.monotonic()
-    settings = BatchSettings(
-        options=_options(args), max_bytes=_max_bytes(args), extras=_extras(args)
-    )
+    # Dask already runs one album per core, so each renders its audio in one process.
+    extras = dataclasses.replace(_extras(args), audio_workers=1)
+    settings = BatchSettings(options=_options(args), max_bytes=_max_bytes(args), extras=extras)
     results = batch(
         args.input, args.output, settings,
         workers=args.workers, scheduler=args.scheduler, quiet=args.quiet,

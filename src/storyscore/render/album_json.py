@@ -23,6 +23,7 @@ from storyscore.composition.model import Album, Theme, Track
 from storyscore.errors import RenderError, StoryscoreError
 from storyscore.music.theory import Key
 from storyscore.options import ComposeOptions
+from storyscore.render.audio import AlbumAudio, loudness_arousal_correlation
 from storyscore.render.midi import track_duration_seconds
 from storyscore.render.names import TrackFiles
 
@@ -41,11 +42,15 @@ class AlbumRecord:
 
 
 def album_to_dict(
-    album: Album, files: Mapping[int, TrackFiles], record: AlbumRecord | None = None
+    album: Album,
+    files: Mapping[int, TrackFiles],
+    record: AlbumRecord | None = None,
+    audio: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The album as plain JSON values; ``files`` maps each track number to its written files.
 
-    With a ``record`` the result also holds ``options`` and ``continuations``.
+    With a ``record`` the result also holds ``options`` and ``continuations``; with
+    ``audio`` (from :func:`audio_levels`) the audio's SoundFont and levels.
     """
     leads = album.analysis.leads
     recorded = {} if record is None else {"options": _options(record.options, album)}
@@ -68,15 +73,53 @@ def album_to_dict(
     }
     if record is not None:
         document["continuations"] = [_continuation(c) for c in record.continuations]
+    if audio is not None:
+        document["audio"] = dict(audio)
     return document
 
 
 def album_to_json(
-    album: Album, files: Mapping[int, TrackFiles], record: AlbumRecord | None = None
+    album: Album,
+    files: Mapping[int, TrackFiles],
+    record: AlbumRecord | None = None,
+    audio: Mapping[str, Any] | None = None,
 ) -> str:
     """``album.json`` text: two-space indent, UTF-8 characters kept, ending in a newline."""
-    document = album_to_dict(album, files, record)
+    document = album_to_dict(album, files, record, audio)
     return json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def audio_levels(audio: AlbumAudio, album: Album) -> dict[str, Any]:
+    """The ``audio`` block: the SoundFont played, the one album gain and the levels it gave,
+    and how track loudness follows track arousal (Pearson r, None if it cannot be told)."""
+    font = audio.soundfont
+    loudness = [track.loudness_lufs for track in audio.tracks]
+    correlation = loudness_arousal_correlation(
+        loudness, [track.plan.arousal for track in album.tracks]
+    )
+    return {
+        "format": audio.fmt,
+        "soundfont": {
+            "name": font.name,
+            "origin": font.origin,
+            "path": str(font.path) if font.origin == "given" else None,
+        },
+        "album_gain_db": _number(audio.gain_db),
+        "loudness_lufs": _number(audio.loudness_lufs),
+        "true_peak_dbtp": _number(audio.true_peak_dbtp),
+        "loudness_arousal_r": None if correlation is None else _number(correlation),
+        "tracks": [
+            {
+                "number": track.plan.number,
+                "loudness_lufs": None if level.loudness_lufs is None else _number(
+                    level.loudness_lufs
+                ),
+                "true_peak_dbtp": _number(level.true_peak_dbtp),
+                "limiter_db": _number(level.limiter_db),
+            }
+            for track, level in zip(album.tracks, audio.tracks, strict=True)
+        ],
+    }
 
 
 def record_from_dict(document: Mapping[str, Any]) -> AlbumRecord:

@@ -46,6 +46,11 @@ def midi_path(track: Track) -> str:
     return f"tracks/{track_slug(track.plan.number, track.plan.title)}.mid"
 
 
+def audio_path(track: Track, extension: str) -> str:
+    """Path of a track's audio file (``flac``, ``ogg`` or ``mp3``) inside the album folder."""
+    return f"audio/{track_slug(track.plan.number, track.plan.title)}.{extension}"
+
+
 def score_path(track: Track) -> str:
     """Path of a track's MusicXML score inside the album folder."""
     return f"{SCORE_FOLDER}/{track_slug(track.plan.number, track.plan.title)}.musicxml"

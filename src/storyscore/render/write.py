@@ -29,14 +29,17 @@ from storyscore.options import MIDI_ONLY, ComposeOptions, RenderOptions
 from storyscore.render.album_json import (
     AlbumRecord,
     album_to_json,
+    audio_levels,
     record_from_dict,
     track_files_from_dict,
 )
+from storyscore.render.audio import render_album_audio
 from storyscore.render.midi import track_to_midi
 from storyscore.render.musicxml import track_to_musicxml
 from storyscore.render.names import (
     SCORE_FOLDER,
     TrackFiles,
+    audio_path,
     midi_path,
     score_path,
     score_picture_files,
@@ -79,6 +82,7 @@ class AlbumFolder:
     record: AlbumRecord
     files: Mapping[int, TrackFiles]
     version: str
+    audio: Mapping[str, Any] | None = None  # album.json's audio block, if it has audio
 
 
 def write_album(
@@ -229,7 +233,10 @@ def read_album_folder(path: Path) -> AlbumFolder:
         raise RenderError(
             f"{analysis_file} cannot be read: {exc}; compose the album again with this version"
         ) from exc
-    return AlbumFolder(path=path, analysis=analysis, record=record, files=files, version=version)
+    audio = document.get("audio") if isinstance(document.get("audio"), dict) else None
+    return AlbumFolder(
+        path=path, analysis=analysis, record=record, files=files, version=version, audio=audio
+    )
 
 
 def update_album(
@@ -237,8 +244,8 @@ def update_album(
 ) -> WrittenAlbum:
     """Add ``album``'s new tracks to ``folder`` and rewrite album.json, NOTES.md and the arc.
 
-    ``extras`` are rendered for every track (``storyscore render``); without, each new track
-    gets the extras the folder's tracks already have.
+    Every track gets the extras the folder already has (its audio is levelled again, as one
+    album with the new track) and ``extras`` besides (``storyscore render``).
 
     ``album`` must hold every track of the folder, rebuilt, plus the new ones; each earlier
     track must render to the very bytes on disk, and those files are not touched. Files
@@ -259,7 +266,8 @@ def update_album(
     added = {path for number, path in rebuilt.items() if number not in folder.files}
     staged: list[tuple[Path, Path]] = []  # (temporary file, target), album.json last
     try:
-        for relative, data in _album_files(album, record, files, extras or _extras_of(folder)):
+        wanted = (extras or MIDI_ONLY).merged(_extras_of(folder))
+        for relative, data in _album_files(album, record, files, wanted):
             target = folder.path / relative
             if relative == ANALYSIS_FILE:
                 continue  # the original story stays as it was read
@@ -401,10 +409,13 @@ def _album_files(
     earlier), so album.json keeps listing them.
     """
     files: dict[int, TrackFiles] = {}
+    midis: list[bytes] = []
     for track in album.tracks:
         relative = midi_path(track)
         listed = (known or {}).get(track.plan.number, TrackFiles(midi=relative))
-        yield relative, track_to_midi(track, album)
+        midi = track_to_midi(track, album)
+        midis.append(midi)
+        yield relative, midi
         if extras.musicxml or extras.score_pictures:
             score = track_to_musicxml(track, album)
             if extras.musicxml:
@@ -413,7 +424,20 @@ def _album_files(
             if extras.score_pictures:
                 yield from score_picture_files(track, track_score_svgs(score))
         files[track.plan.number] = listed
-    yield "album.json", album_to_json(album, files, record).encode("utf-8")
+    levels = None
+    if extras.audio:  # after every MIDI file: one gain levels the album as a whole
+        audio = render_album_audio(
+            midis,
+            soundfont=extras.soundfont,
+            fmt=extras.audio_format,
+            workers=extras.audio_workers,
+        )
+        for track, rendered in zip(album.tracks, audio.tracks, strict=True):
+            number = track.plan.number
+            files[number] = replace(files[number], audio=audio_path(track, audio.extension))
+            yield files[number].audio, rendered.data
+        levels = audio_levels(audio, album)
+    yield "album.json", album_to_json(album, files, record, levels).encode("utf-8")
     yield "NOTES.md", album_notes(album).encode("utf-8")
     png, svg = arc_figure_bytes(album)
     yield "arc.png", png
@@ -423,10 +447,16 @@ def _album_files(
 
 
 def _extras_of(folder: AlbumFolder) -> RenderOptions:
-    """The extras an album folder was rendered with, as its tracks' files show them."""
+    """The extras an album folder was rendered with, as its files and album.json show them;
+    audio is played again with the SoundFont it was given, if one was."""
+    audio = [files.audio for files in folder.files.values() if files.audio]
+    soundfont = (folder.audio or {}).get("soundfont") or {}
     return RenderOptions(
         musicxml=any(files.musicxml for files in folder.files.values()),
         score_pictures=any((folder.path / SCORE_FOLDER).glob("*.svg")),
+        audio=bool(audio),
+        audio_format=Path(audio[0]).suffix[1:] if audio else "flac",
+        soundfont=soundfont.get("path") if soundfont.get("origin") == "given" else None,
     )
 
 

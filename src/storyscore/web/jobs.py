@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from storyscore.errors import StoryscoreError
-from storyscore.options import ComposeOptions
+from storyscore.options import ComposeOptions, RenderOptions
 from storyscore.web.catalogue import Catalogue
 
 CATALOGUE_FILE = "catalogue.sqlite3"
@@ -108,6 +108,7 @@ def _compose(
         folder / "album",
         options,
         force=True,
+        extras=RenderOptions(audio=audio),
         on_stage=lambda name: catalogue.stage(album_id, name, next(stages)),
     )
     record = json.loads((written.path / "album.json").read_text("utf-8"))

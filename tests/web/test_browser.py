@@ -1,0 +1,90 @@
+"""End to end in a real browser: paste a story into the studio, wait for its album, play a
+track, read the arc, download the zip (Debian's chromium driven by Playwright)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the web studio needs the web extra")
+pytest.importorskip("httpx2", reason="the test waits for the server with httpx2")
+
+import httpx2
+
+from tests.browser import chromium_page
+from tests.conftest import TINY_STORY
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture()
+def studio_url(tmp_path):
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "storyscore.interfaces.cli", "serve", "--port", str(port),
+         "--data", str(tmp_path / "data"), "--workers", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx2.get(f"{url}/api/albums", timeout=2)
+            break
+        except httpx2.HTTPError:
+            time.sleep(0.2)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def test_paste_compose_play_and_download(studio_url, tmp_path):
+    with chromium_page() as page:
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(studio_url)
+        page.get_by_label("Story text").fill(TINY_STORY.read_text(encoding="utf-8"))
+        page.get_by_label("Style").select_option("piano")
+        page.get_by_label("Render audio").check()
+        page.get_by_role("button", name="Compose the album").click()
+        page.locator("#result").wait_for(state="visible", timeout=180_000)
+
+        tracks = page.locator("#tracks-list > li")
+        assert tracks.count() >= 3
+        assert page.locator("#cast svg.roll").count() >= 2  # the two leads' motifs
+
+        player = page.locator("#tracks-list audio").first
+        player.evaluate("audio => audio.play()")
+        page.wait_for_function(
+            "() => { const a = document.querySelector('#tracks-list audio');"
+            " return a.readyState >= 1 && a.duration > 0; }",
+            timeout=30_000,
+        )
+        assert player.evaluate("audio => audio.duration") > 0
+
+        page.locator("#arc").hover()  # scrolls it into view and points at its middle
+        assert page.locator("#arc-sentence").inner_text().startswith("Sentence ")
+        page.locator("#arc").press("ArrowRight")  # the keyboard moves along the story too
+        assert page.locator("#arc-sentence").inner_text().startswith("Sentence ")
+
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download the album (zip)").click()
+        saved = tmp_path / "album.zip"
+        download.value.save_as(saved)
+        names = zipfile.ZipFile(saved).namelist()
+        assert any(name.endswith("/album.json") for name in names)
+        assert any(name.endswith(".flac") for name in names)
+
+        assert page.locator("#albums li").count() == 1
+    assert errors == []
