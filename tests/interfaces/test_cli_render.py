@@ -19,7 +19,11 @@ def _album(path):
 
 
 def _bytes(folder, pattern):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.glob(pattern)}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.glob(pattern)
+        if p.is_file()
+    }
 
 
 def test_compose_with_musicxml_lists_a_score_per_track(tmp_path, capsys):
@@ -92,3 +96,24 @@ def test_compose_with_audio_levels_the_album_and_next_levels_it_again(tmp_path, 
     assert len(document["audio"]["tracks"]) == len(document["tracks"])
     assert document["audio"]["soundfont"]["origin"] == "given"  # played with the same font
     assert abs(document["audio"]["loudness_lufs"] + 14) <= 1
+
+
+@pytest.mark.parametrize("font_bytes", [None, b"RIFF\x10\x00\x00\x00sfbkLIST", b"not a soundfont"])
+def test_a_missing_or_corrupt_soundfont_leaves_the_album_as_it_was(tmp_path, capsys, font_bytes):
+    pytest.importorskip("symusic", reason="audio needs the audio extra")
+    album_dir = tmp_path / "album"
+    assert main(["compose", str(TINY_STORY), "-o", str(album_dir), "--quiet"]) == 0
+    before = _bytes(album_dir, "**/*")
+    font = tmp_path / "broken.sf2"
+    if font_bytes is not None:
+        font.write_bytes(font_bytes)
+    capsys.readouterr()
+    assert main(["render", str(album_dir), "--audio", "--soundfont", str(font)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "SoundFont" in err and "Traceback" not in err
+    assert _bytes(album_dir, "**/*") == before
+    left = {p.name for p in tmp_path.iterdir()}
+    assert left == {"album"} | ({"broken.sf2"} if font_bytes else set())
+    assert main(["compose", str(TINY_STORY), "-o", str(tmp_path / "new"), "--audio",
+                 "--soundfont", str(font), "--quiet"]) == 2  # fmt: skip
+    assert not (tmp_path / "new").exists()
