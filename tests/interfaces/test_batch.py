@@ -26,7 +26,7 @@ from storyscore.interfaces.batch import (
     find_stories,
     summary,
 )
-from storyscore.options import ComposeOptions
+from storyscore.options import ComposeOptions, RenderOptions
 from tests.conftest import SHARED_DATA, TINY_STORY
 from tests.schema import assert_valid_album
 
@@ -327,3 +327,15 @@ def test_the_progress_bar_counts_and_estimates_only_on_a_terminal():
     quiet = _Terminal()
     ProgressBar(1, quiet, quiet=True).update(StoryResult("a", "a", None, "composed", None, 1, 0.0))
     assert quiet.text == ""
+
+
+def test_an_album_without_the_files_asked_for_is_not_complete(tmp_path):
+    shutil.copy(TINY_STORY, tmp_path / "tale.txt")
+    job = find_stories(tmp_path, tmp_path / "out")[0]
+    assert compose_story(job, SETTINGS).status == "composed"
+    with_scores = BatchSettings(
+        options=SETTINGS.options, max_bytes=SETTINGS.max_bytes, extras=RenderOptions(musicxml=True)
+    )
+    assert compose_story(job, with_scores).status == "composed"  # the scores were missing
+    assert compose_story(job, with_scores).status == "skipped"
+    assert compose_story(job, SETTINGS).status == "skipped"  # scores beside do no harm

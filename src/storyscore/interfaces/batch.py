@@ -183,14 +183,20 @@ def complete_tracks(album: Path, sha256: str, settings: BatchSettings) -> int | 
             and document["generator"]["version"] == storyscore.__version__
             and (recorded["seed"], recorded["style"], recorded["tracks"], recorded["minutes"])
             == (options.seed, options.style, options.tracks, options.minutes)
-            and (
-                not settings.extras.musicxml
-                or all(track["files"]["musicxml"] for track in document["tracks"])
+            and all(
+                track["files"][kind]
+                for kind in _requested_files(settings.extras)
+                for track in document["tracks"]
             )
         )
         return len(document["tracks"]) if same else None
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def _requested_files(extras: RenderOptions) -> tuple[str, ...]:
+    """The files every track of a complete album lists, beside its MIDI."""
+    return tuple(kind for kind in ("musicxml", "audio") if getattr(extras, kind))
 
 
 def run_batch(
