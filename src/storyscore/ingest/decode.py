@@ -39,6 +39,14 @@ _BYTE_ORDER_MARKS: tuple[tuple[bytes, str], ...] = (
 # carriage return do.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 MAX_CONTROL_SHARE = 0.01
+# A UTF-16 file without a byte-order mark is recognised when at least this share of its code
+# units have a zero high byte (see :func:`_decode_utf16_without_mark`).
+MIN_UTF16_LATIN_SHARE = 0.5
+# The reason Python's UTF-8 decoder gives for a file cut inside its last character.
+_CUT_SHORT = "unexpected end of data"
+_REPLACEMENT_CHARACTER = "\ufffd"
+# Bytes that are not UTF-8, as errors="surrogateescape" keeps them (U+DC80-U+DCFF).
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
 
 # On short Western text charset_normalizer often ranks a Central European or Baltic code page
 # at or just above Windows-1252 ("naïve" read as "naďve"). Windows-1252 (a superset of Latin-1
@@ -84,14 +92,55 @@ def _decode(data: bytes, label: str) -> str:
         if data.startswith(mark):
             return _decode_declared(data[len(mark) :], encoding, label)
     if b"\x00" in data:
-        raise IngestError(
-            f"{label} contains NUL bytes, so it looks binary; if it is UTF-16 or UTF-32 text, "
-            "save it with a byte-order mark or as UTF-8"
-        )
+        return _decode_utf16_without_mark(data, label)
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return _decode_detected(data, label)
+    except UnicodeDecodeError as error:
+        if error.reason == _CUT_SHORT:  # only ever raised at the end, so all before is valid
+            return data[: error.start].decode("utf-8") + _REPLACEMENT_CHARACTER
+    return _decode_mostly_utf8(data) or _decode_detected(data, label)
+
+
+def _decode_utf16_without_mark(data: bytes, label: str) -> str:
+    """UTF-16 saved without a byte-order mark, or an :class:`IngestError` for NUL bytes.
+
+    Text mostly in the Latin-1 range has a zero high byte in most code units and a zero low
+    byte in none, so the zeros sit at odd offsets only (little-endian) or at even ones only
+    (big-endian); binary data has zeros at both. Other scripts need the mark.
+    """
+    if len(data) % 2 == 0:
+        units = len(data) // 2
+        zeros_at_even, zeros_at_odd = data[0::2].count(0), data[1::2].count(0)
+        for high_zeros, low_zeros, encoding in (
+            (zeros_at_odd, zeros_at_even, "utf-16-le"),
+            (zeros_at_even, zeros_at_odd, "utf-16-be"),
+        ):
+            if low_zeros == 0 and high_zeros >= MIN_UTF16_LATIN_SHARE * units:
+                try:
+                    return data.decode(encoding)
+                except UnicodeDecodeError:  # an unpaired surrogate: not UTF-16 after all
+                    break
+    raise IngestError(
+        f"{label} contains NUL bytes, so it looks binary; if it is UTF-16 or UTF-32 text, "
+        "save it with a byte-order mark or as UTF-8"
+    )
+
+
+def _decode_mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with stray bytes of a legacy encoding (a Latin-1 paragraph pasted into a UTF-8
+    file), or None. The stray bytes are read as Windows-1252 when the valid non-ASCII UTF-8
+    characters outnumber them; a legacy file has far more stray bytes than chance UTF-8."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray_bytes = len(text) - len(_ESCAPED_BYTES.sub("", text))
+    utf8_characters = len(text) - len(text.encode("ascii", errors="ignore")) - stray_bytes
+    if utf8_characters <= stray_bytes:
+        return None
+    return _ESCAPED_BYTES.sub(
+        lambda run: run[0]
+        .encode("utf-8", errors="surrogateescape")
+        .decode(_WESTERN_ENCODING, errors="replace"),
+        text,
+    )
 
 
 def _decode_declared(payload: bytes, encoding: str, label: str) -> str:

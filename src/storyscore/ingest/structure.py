@@ -349,9 +349,11 @@ def _title_paragraph(lines: Sequence[_Line], index: int) -> tuple[str, int, int]
         return None
     paragraph: list[_Line] = []
     while index < len(lines) and not lines[index].is_blank:
+        if len(paragraph) == MAX_TITLE_LINES:  # too long for a title; stop before reading on,
+            return None  # or heading after heading without blank lines is quadratic
         paragraph.append(lines[index])
         index += 1
-    if not paragraph or len(paragraph) > MAX_TITLE_LINES:
+    if not paragraph:
         return None
     text = " ".join(line.content.strip() for line in paragraph)
     holds_heading = any(_is_heading_line(line.content) for line in paragraph)
