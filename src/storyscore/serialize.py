@@ -73,6 +73,7 @@ def analysis_to_dict(analysis: StoryAnalysis, *, exact: bool = False) -> dict[st
                 "valence": number(s.valence),
                 "arousal": number(s.arousal),
                 "characters": list(s.characters),
+                "moment": s.moment,
                 "relationship": (
                     {
                         "pair": list(leads.pair),
@@ -205,6 +206,7 @@ def _segment(data: Mapping[str, Any]) -> Segment:
         valence=float(data["valence"]),
         arousal=float(data["arousal"]),
         characters=tuple(_text(name) for name in data["characters"]),
+        moment=_text(data.get("moment", "")),
     )
 
 

@@ -44,7 +44,8 @@ class Segment:
 
     Sentence indices are inclusive; character offsets point into ``Document.text``.
     ``valence``/``arousal`` are means of the smoothed arc over the segment, each in [-1, 1].
-    ``characters`` lists the cast present, most present first.
+    ``characters`` lists the cast present, most present first. ``moment`` is a sentence of
+    the segment that tells what happens in it, quoted by the liner notes ("" where none fits).
     """
 
     number: int
@@ -56,6 +57,7 @@ class Segment:
     valence: float
     arousal: float
     characters: tuple[str, ...]
+    moment: str = ""
 
 
 @dataclass(frozen=True, slots=True)

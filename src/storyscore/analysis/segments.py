@@ -26,6 +26,8 @@ GRID_POINTS = 160  # candidate cut positions inside long stretches without chapt
 NON_SECTION_CUT_PENALTY = 0.6
 TURN_WEIGHT = 4.0
 TITLE_MAX_WORDS = 7
+MOMENT_WORDS = (8, 40)  # a sentence the liner notes quote: long enough to tell, short to read
+QUOTES = "\"'\u201c\u2018\u00ab"  # a line of talk opens with one; it does not tell what happens
 # A heading that is only a number ("Chapter XII", "Stave One", "Act 3") says nothing.
 NUMBER_ONLY_HEADING = re.compile(
     r"^(chapter|stave|act|scene|book|part|letter|section)?\s*"
@@ -172,7 +174,26 @@ def _make_segment(number: int, stretch: _Stretch, story: _Story) -> Segment:
         valence=sum(arc_valence[stretch.first : stretch.last + 1]) / size,
         arousal=sum(arc_arousal[stretch.first : stretch.last + 1]) / size,
         characters=tuple(cast[i].name for i in present),
+        moment=_moment(stretch, story),
     )
+
+
+def _moment(stretch: _Stretch, story: _Story) -> str:
+    """The sentence that best tells what happens in the segment: one that names its people,
+    says something (not a line of talk or a heading) and is as intense as the segment gets."""
+    document, arc_arousal, presence = story.document, story.arc_arousal, story.presence
+    best_score, best = 0.0, ""
+    for index in range(stretch.first, stretch.last + 1):
+        text = document.sentences[index].text
+        words = WORD.findall(text)
+        if not MOMENT_WORDS[0] <= len(words) <= MOMENT_WORDS[1] or text[:1] in QUOTES:
+            continue
+        if text.rstrip().endswith((":", ";", ",")):  # it leads into something else
+            continue
+        score = 1.0 + len(presence[index]) + abs(arc_arousal[index]) - 0.02 * len(words)
+        if presence[index] and score > best_score:
+            best_score, best = score, text
+    return best
 
 
 def _title(stretch: _Stretch, story: _Story) -> str:

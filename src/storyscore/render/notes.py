@@ -324,7 +324,22 @@ def _story_text(album: Album, track: Track) -> str:
         on_stage = f"On stage: {_names(list(plan.characters))}."
     else:
         on_stage = "No main character is on stage."
-    return f"{where} {on_stage}"
+    moment = _moment_of(album, track)
+    happens = f" What happens: “{moment}”" if moment else ""
+    return f"{where} {on_stage}{happens}"
+
+
+def _moment_of(album: Album, track: Track) -> str:
+    """The quoted sentence of the story segment a story track follows."""
+    if track.plan.kind != "story":
+        return ""
+    for segment in album.analysis.segments:
+        if (segment.first_sentence, segment.last_sentence) == (
+            track.plan.first_sentence,
+            track.plan.last_sentence,
+        ):
+            return segment.moment
+    return ""
 
 
 def _key_text(key: Key, valence: float, previous: Track | None) -> str:
