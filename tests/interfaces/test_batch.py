@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,7 +26,7 @@ from storyscore.interfaces.batch import (
     summary,
 )
 from storyscore.options import ComposeOptions, RenderOptions
-from tests.conftest import SHARED_DATA, TINY_STORY
+from tests.conftest import SHARED_DATA, TINY_STORY, free_port
 from tests.schema import assert_valid_album
 
 pytest.importorskip("distributed", reason="batch mode needs the batch extra (Dask)")
@@ -248,16 +247,10 @@ def test_a_rerun_skips_complete_albums_and_a_killed_run_resumes(tmp_path):
     )  # no .partial folders are left, and nothing for the picture
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.skipif(not DASK.exists(), reason="the dask command is not installed beside python")
 def test_a_run_on_a_separately_started_scheduler_and_worker(tmp_path):
     library = _small_library(tmp_path / "library", copies=2)
-    address = f"tcp://127.0.0.1:{_free_port()}"
+    address = f"tcp://127.0.0.1:{free_port()}"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     scheduler = subprocess.Popen(
         [DASK, "scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
@@ -280,7 +273,7 @@ def test_a_run_on_a_separately_started_scheduler_and_worker(tmp_path):
 
 def test_an_unreachable_scheduler_is_one_clear_line(tmp_path):
     library = _small_library(tmp_path / "library")
-    status, _, err = _run(library, tmp_path / "out", "--scheduler", f"tcp://127.0.0.1:{_free_port()}")
+    status, _, err = _run(library, tmp_path / "out", "--scheduler", f"tcp://127.0.0.1:{free_port()}")
     assert status == 2
     assert err.count("\n") == 1 and err.startswith("storyscore: error: cannot reach the Dask")
 

@@ -3,7 +3,6 @@ track, read the arc, download the zip (Debian's chromium driven by Playwright)."
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import time
@@ -17,18 +16,12 @@ pytest.importorskip("httpx2", reason="the test waits for the server with httpx2"
 import httpx2
 
 from tests.browser import chromium_page
-from tests.conftest import TINY_STORY
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.conftest import TINY_STORY, free_port
 
 
 @pytest.fixture()
 def studio_url(tmp_path):
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "storyscore.interfaces.cli", "serve", "--port", str(port),
          "--data", str(tmp_path / "data"), "--workers", "1"],
