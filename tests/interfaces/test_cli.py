@@ -146,3 +146,9 @@ def test_a_story_over_the_size_limit_is_refused(tmp_path, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(["analyze", str(story), "--max-mb", "0"])
     assert exit_info.value.code == 2
+
+
+def test_serve_beyond_localhost_needs_a_token(capsys):
+    assert main(["serve", "--host", "0.0.0.0", "--data", "unused"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "give --token" in err

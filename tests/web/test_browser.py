@@ -47,11 +47,15 @@ def test_paste_compose_play_and_download(studio_url, tmp_path):
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.goto(studio_url)
-        page.get_by_label("Story text").fill(TINY_STORY.read_text(encoding="utf-8"))
+        hostile_title = '# <img src=x onerror="document.title=1"> & Co\n\n'
+        page.get_by_label("Story text").fill(hostile_title + TINY_STORY.read_text(encoding="utf-8"))
         page.get_by_label("Style").select_option("piano")
         page.get_by_label("Render audio").check()
         page.get_by_role("button", name="Compose the album").click()
         page.locator("#result").wait_for(state="visible", timeout=180_000)
+
+        assert page.locator("#album-title").inner_text().startswith("<img src=x")  # shown as text
+        assert page.locator("#result img").count() == 0 and page.title() == "storyscore studio"
 
         tracks = page.locator("#tracks-list > li")
         assert tracks.count() >= 3
