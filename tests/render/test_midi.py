@@ -13,9 +13,11 @@ from storyscore.errors import RenderError
 from storyscore.music.theory import Key
 from storyscore.render.midi import (
     DRUM_CHANNEL,
+    LEVEL_SPAN_DB,
     TICKS_PER_BEAT,
     key_signature_name,
     track_duration_seconds,
+    track_level_db,
     track_to_midi,
 )
 
@@ -88,7 +90,7 @@ def test_parts_are_named_with_their_own_channel_and_program(midi, track) -> None
         programs = [m.program for m in messages if m.type == "program_change"]
         assert programs == [part.instrument.program]
         controls = {m.control for m in messages if m.type == "control_change"}
-        assert controls == {7, 10, 91}
+        assert controls == {7, 11, 10, 91}
     melodic = [c for c, p in zip(seen_channels, track.parts, strict=True) if not p.is_drums]
     assert len(set(melodic)) == len(melodic)
 
@@ -168,3 +170,21 @@ def test_key_signature_name_follows_the_signature(key: Key, name: str) -> None:
 def test_track_duration_seconds_counts_bars_at_tempo(track: Track) -> None:
     plan = dataclasses.replace(track.plan, bars=8, beats_per_bar=3, tempo_bpm=90.0)
     assert track_duration_seconds(dataclasses.replace(track, plan=plan)) == pytest.approx(16.0)
+
+
+def test_track_level_follows_the_story_arc(album) -> None:
+    levels = {t.plan.number: track_level_db(t, album) for t in album.tracks}
+    story = [t for t in album.tracks if t.plan.kind == "story"]
+    calmest = min(story, key=lambda t: t.plan.arousal).plan.number
+    liveliest = max(story, key=lambda t: t.plan.arousal).plan.number
+    assert levels[liveliest] == 0.0 and levels[calmest] == -LEVEL_SPAN_DB
+    assert all(-LEVEL_SPAN_DB <= level <= 0.0 for level in levels.values())
+    by_arousal = sorted(story, key=lambda t: t.plan.arousal)
+    assert [levels[t.plan.number] for t in by_arousal] == sorted(
+        levels[t.plan.number] for t in story
+    )
+    midi = mido.MidiFile(file=io.BytesIO(track_to_midi(album.tracks[calmest - 1], album)))
+    expressions = {
+        m.value for t in midi.tracks for m in t if m.type == "control_change" and m.control == 11
+    }
+    assert expressions == {round(127 * 10 ** (-LEVEL_SPAN_DB / 40))}

@@ -76,8 +76,8 @@ REVERB_LEVEL = 0.6  # wet level for a full send (CC91 = 127), the impulse having
 REVERB_FFT_SIZE = 1 << 18
 
 # General MIDI defaults where a part sets no controller.
-DEFAULT_VOLUME, DEFAULT_PAN, DEFAULT_REVERB = 100, 64, 40
-VOLUME_CC, PAN_CC, REVERB_CC = 7, 10, 91
+DEFAULT_VOLUME, DEFAULT_EXPRESSION, DEFAULT_PAN, DEFAULT_REVERB = 100, 127, 64, 40
+VOLUME_CC, EXPRESSION_CC, PAN_CC, REVERB_CC = 7, 11, 10, 91
 
 TRUE_PEAK_OVERSAMPLING = 4
 TRUE_PEAK_TAPS = 48  # 12 per phase, as in ITU-R BS.1770-4 Annex 2
@@ -413,8 +413,9 @@ def _mix_track(job: tuple[int, bytes, str, str]) -> _Mixed:
         if not len(part.notes):
             continue
         notes = part.notes.numpy()
-        volume, pan, reverb = _part_controls(part, float(notes["time"].min()))
-        volume_gain = (volume / 127.0) ** 2  # GM: channel volume in dB is 40 log10(CC7 / 127)
+        volume, expression, pan, reverb = _part_controls(part, float(notes["time"].min()))
+        # GM: channel volume and expression in dB are each 40 log10(value / 127)
+        volume_gain = (volume / 127.0) ** 2 * (expression / 127.0) ** 2
         left, right = _pan_gains(pan)
         reverb_send = volume_gain * reverb / 127.0 / 2.0  # half of left plus right
         for start, duration, pitch, velocity in zip(
@@ -476,15 +477,20 @@ def _note_audio(
     return audio * (envelope * np.float32(velocity_gain))
 
 
-def _part_controls(part: Any, first_note: float) -> tuple[int, int, int]:
-    """Volume, pan and reverb send in force when the part's first note sounds."""
-    settings = {VOLUME_CC: DEFAULT_VOLUME, PAN_CC: DEFAULT_PAN, REVERB_CC: DEFAULT_REVERB}
+def _part_controls(part: Any, first_note: float) -> tuple[int, int, int, int]:
+    """Volume, expression, pan and reverb send in force when the part's first note sounds."""
+    settings = {
+        VOLUME_CC: DEFAULT_VOLUME,
+        EXPRESSION_CC: DEFAULT_EXPRESSION,
+        PAN_CC: DEFAULT_PAN,
+        REVERB_CC: DEFAULT_REVERB,
+    }
     for control in sorted(part.controls, key=lambda control: control.time):
         if control.time > first_note:
             break
         if control.number in settings:
             settings[control.number] = control.value
-    return settings[VOLUME_CC], settings[PAN_CC], settings[REVERB_CC]
+    return settings[VOLUME_CC], settings[EXPRESSION_CC], settings[PAN_CC], settings[REVERB_CC]
 
 
 def _pan_gains(pan: int) -> tuple[float, float]:

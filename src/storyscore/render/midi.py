@@ -3,7 +3,7 @@
 This module is the only place where beats become ticks. Layout (DESIGN §2 "MIDI conventions"):
 track 0 is the conductor (title, tempo, time and key signature, section and motif markers); then
 one MIDI track per part, named, on its own channel (drums on channel 10, index 9, only), opening
-with a program change and volume, pan and reverb controllers.
+with a program change and volume, expression, pan and reverb controllers.
 """
 
 from __future__ import annotations
@@ -42,6 +42,9 @@ LEAD_SEATS = (44, 84)  # the two leads face each other left and right of centre
 
 CHARACTER_VOLUME, ACCOMPANIMENT_VOLUME, BASS_VOLUME, DRUM_VOLUME = 100, 84, 92, 88
 BASE_REVERB, LOW_REVERB = 52, 36  # low instruments and drums stay drier so they stay clear
+# Track level follows the arc: the story's calmest segment plays this much below its most
+# intense (GM expression, CC11: 40 log10(value / 127) dB), so album gain keeps it quieter.
+LEVEL_SPAN_DB = 6.0
 
 
 def beats_to_ticks(beats: Fraction | int) -> int:
@@ -129,15 +132,17 @@ def _conductor_track(track: Track, end_tick: int) -> mido.MidiTrack:
 
 
 def _part_track(
-    part: Part, channel: int, mix: tuple[int, int, int], end_tick: int
+    part: Part, channel: int, mix: tuple[int, int, int, int], end_tick: int
 ) -> mido.MidiTrack:
-    """One part: name, instrument, volume/pan/reverb, then its notes with note-offs first."""
-    volume, pan, reverb = mix
+    """One part: name, instrument, volume/expression/pan/reverb, then its notes with
+    note-offs first."""
+    volume, expression, pan, reverb = mix
     opening = [
         mido.MetaMessage("track_name", name=part.name, time=0),
         mido.MetaMessage("instrument_name", name=part.instrument.name, time=0),
         mido.Message("program_change", channel=channel, program=part.instrument.program, time=0),
         mido.Message("control_change", channel=channel, control=7, value=volume, time=0),
+        mido.Message("control_change", channel=channel, control=11, value=expression, time=0),
         mido.Message("control_change", channel=channel, control=10, value=pan, time=0),
         mido.Message("control_change", channel=channel, control=91, value=reverb, time=0),
     ]
@@ -183,8 +188,9 @@ def _is_bass(part: Part) -> bool:
     return 32 <= part.instrument.program <= 39 or part.instrument.program == 43
 
 
-def _mix(part: Part, track: Track, album: Album) -> tuple[int, int, int]:
-    """Volume, pan and reverb: characters in front, accompaniment behind, low parts drier.
+def _mix(part: Part, track: Track, album: Album) -> tuple[int, int, int, int]:
+    """Volume, expression, pan and reverb: characters in front, accompaniment behind, low
+    parts drier; the track's level (expression) by its place in the story's arc.
 
     Calm tracks get a little more reverb, excited ones a little less.
     """
@@ -199,7 +205,21 @@ def _mix(part: Part, track: Track, album: Album) -> tuple[int, int, int]:
         volume, reverb = ACCOMPANIMENT_VOLUME, BASE_REVERB
     leads = album.analysis.leads.pair if album.analysis.leads else ()
     reverb = max(0, min(127, round(reverb - 12 * track.plan.arousal)))
-    return volume, _pan(part, leads), reverb
+    expression = round(127 * 10 ** (track_level_db(track, album) / 40))
+    return volume, expression, _pan(part, leads), reverb
+
+
+def track_level_db(track: Track, album: Album) -> float:
+    """The track's level in dB, 0 for the story's most intense segment down to
+    -LEVEL_SPAN_DB for its calmest; the overture, epilogue and next songs are placed on the
+    same scale (clamped to it). The scale comes from the story's analysis, which a next song
+    does not change, so earlier tracks keep their bytes."""
+    arousal = [segment.arousal for segment in album.analysis.segments]
+    low, high = min(arousal, default=0.0), max(arousal, default=0.0)
+    if high - low < 1e-9:
+        return 0.0
+    share = min(1.0, max(0.0, (track.plan.arousal - low) / (high - low)))
+    return -LEVEL_SPAN_DB * (1.0 - share)
 
 
 def _pan(part: Part, leads: tuple[str, ...]) -> int:
