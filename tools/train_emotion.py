@@ -5,8 +5,8 @@
 Writes src/storyscore/analysis/data/emotion-model.json; the same data gives the same bytes.
 
 Steps (features: see ``storyscore.analysis.emotion``):
-1. Tokenise and run VADER once per train sentence; every word, word pair and stem of the
-   train rows gets a global id.
+1. Tokenise and score with VADER's lexicon once per train sentence; every word, word pair
+   and stem of the train rows gets a global id.
 2. Lexicons: for each key seen in at least MIN_COUNT fitting sentences, the sum of those
    sentences' (rating - mean rating) over (count + SHRINK), for valence, arousal and dominance.
    The aggregates a fitting sentence gets are computed out of fold (lexicons learnt from the
@@ -283,7 +283,9 @@ def main() -> None:
     train = load_train(path)
     word_index, lexicon_indexes = global_indexes(train.texts)
     corpus = Corpus(
-        lookups=look_up(train.texts, SentimentIntensityAnalyzer(), word_index, lexicon_indexes),
+        lookups=look_up(
+            train.texts, SentimentIntensityAnalyzer().lexicon, word_index, lexicon_indexes
+        ),
         ratings=train.ratings,
         fold_of=np.array([bucket("fold", d, FOLDS) for d in train.documents]),
         word_count=len(word_index),
