@@ -113,3 +113,14 @@ def test_motif_shape_describes_contour_motion_and_rhythm(album: Album) -> None:
         "climb an octave to a peak and fall back, in wide leaps of up to an octave"
         in motif_shape(leap)
     )
+
+
+def test_each_track_says_how_loud_it_plays_and_why(notes: str, album: Album) -> None:
+    story = [t for t in album.tracks if t.plan.kind == "story"]
+    calmest = min(story, key=lambda t: t.plan.arousal).plan.title
+    liveliest = max(story, key=lambda t: t.plan.arousal).plan.title
+    sections = {part.split("\n", 1)[0]: part for part in notes.split("### ")[1:]}
+    by_title = {title.split(". ", 1)[1]: text for title, text in sections.items()}
+    assert "6.0 dB below the story's most intense stretch" in by_title[calmest]
+    assert "It plays at full level" in by_title[liveliest]
+    assert all(" It plays " in text for text in by_title.values())

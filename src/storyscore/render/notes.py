@@ -14,7 +14,7 @@ import storyscore
 from storyscore.analysis.model import RelationshipState
 from storyscore.composition.model import Album, MotifStatement, Theme, Track, Transformation
 from storyscore.music.theory import Key, Mode
-from storyscore.render.midi import track_duration_seconds
+from storyscore.render.midi import track_duration_seconds, track_level_db
 from storyscore.render.names import midi_path
 
 INTERVAL_NAMES = (
@@ -291,7 +291,8 @@ def track_paragraphs(album: Album, track: Track, previous: Track | None) -> list
     paragraphs = [
         _story_text(album, track),
         _key_text(plan.key, plan.valence, previous),
-        _tempo_text(plan.tempo_bpm, plan.arousal, plan.beats_per_bar, previous),
+        _tempo_text(plan.tempo_bpm, plan.arousal, plan.beats_per_bar, previous)
+        + _level_text(track_level_db(track, album)),
         _motif_text(album, track),
     ]
     duet = _duet_text(track)
@@ -396,6 +397,16 @@ def _tempo_text(tempo: float, arousal: float, beats_per_bar: int, previous: Trac
     )
     text += f" The meter is {beats_per_bar}/4, {beats} beats to the bar"
     return text + (", the lilt of a waltz." if beats_per_bar == 3 else ".")
+
+
+def _level_text(level_db: float) -> str:
+    """How loud the track plays within the album, which follows the story's energy."""
+    if level_db > -0.05:
+        return " It plays at full level, as loud as the story's most intense stretch."
+    return (
+        f" It plays {-level_db:.1f} dB below the story's most intense stretch, as its energy "
+        "is lower."
+    )
 
 
 def _energy_word(arousal: float) -> str:
