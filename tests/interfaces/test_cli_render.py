@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -94,7 +95,9 @@ def test_compose_with_audio_levels_the_album_and_next_levels_it_again(tmp_path, 
     document = _album(album_dir)
     assert document["tracks"][-1]["files"]["audio"].endswith(".flac")
     assert len(document["audio"]["tracks"]) == len(document["tracks"])
-    assert document["audio"]["soundfont"]["origin"] == "given"  # played with the same font
+    font_record = document["audio"]["soundfont"]
+    assert font_record["origin"] == "given"  # played with the same font
+    assert font_record["path"] == str(Path(font).resolve())  # found again from anywhere
     assert abs(document["audio"]["loudness_lufs"] + 14) <= 1
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -229,7 +230,8 @@ def _extras(args: argparse.Namespace):
         score_pictures=args.score_pictures,
         audio=args.audio or args.soundfont is not None,
         audio_format=args.audio_format,
-        soundfont=args.soundfont,
+        # absolute: album.json keeps it for `next`, and batch workers may run elsewhere
+        soundfont=None if args.soundfont is None else os.path.abspath(args.soundfont),
     )
 
 
