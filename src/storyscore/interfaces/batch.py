@@ -260,13 +260,22 @@ def _dask_client(client_type, cluster_type, workers: int | None, scheduler: str 
                 f"cannot reach the Dask scheduler at {scheduler} ({exc}); start it "
                 "(dask scheduler) or leave out --scheduler to run on this machine"
             ) from exc
-    cluster = cluster_type(
-        n_workers=workers or os.cpu_count() or 1,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        silence_logs=50,  # logging.CRITICAL: the progress bar and summary speak for the run
-    )
+    import dask
+
+    # Dask's nannies start workers with MALLOC_TRIM_THRESHOLD_ set, which also fixes glibc's
+    # mmap threshold: every large numpy buffer of the audio mixer is then mapped and unmapped
+    # anew, and rendering audio spent as much time in the kernel as in Python (2 albums: 18.8 s
+    # with it, 10.8 s without).
+    environment = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
+    environment.pop("MALLOC_TRIM_THRESHOLD_", None)
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environment}):
+        cluster = cluster_type(
+            n_workers=workers or os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=50,  # logging.CRITICAL: the progress bar and summary speak for the run
+        )
     return client_type(cluster)
 
 
