@@ -152,3 +152,14 @@ def test_serve_beyond_localhost_needs_a_token(capsys):
     assert main(["serve", "--host", "0.0.0.0", "--data", "unused"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "give --token" in err
+
+
+def test_serve_on_a_taken_port_is_one_line(tmp_path, capsys):
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        status = main(["serve", "--port", str(port), "--data", str(tmp_path / "data")])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"cannot listen on 127.0.0.1:{port}" in err

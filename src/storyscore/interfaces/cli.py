@@ -319,8 +319,26 @@ def _serve(args: argparse.Namespace) -> int:
     settings = StudioSettings(data_dir=args.data, token=args.token, **workers)
     with data_lock(args.data):  # refuse a second studio on the folder before starting
         pass
+    _check_port(args.host, args.port)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return EXIT_OK
+
+
+def _check_port(host: str, port: int) -> None:
+    """Refuse a port already taken (or a host that is not this machine's) in one line,
+    before uvicorn would start and stop again with a log of its own."""
+    import socket
+
+    from storyscore.errors import StoryscoreError
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise StoryscoreError(
+            f"cannot listen on {host}:{port} ({exc.strerror or exc}); choose another --port "
+            "or --host"
+        ) from exc
 
 
 def _analyze(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
