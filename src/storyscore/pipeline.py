@@ -104,7 +104,7 @@ def compose_document(
     analysis = analyze_document(document, tracks=options.tracks, leads=leads)
     stage(f"composing {len(analysis.segments) + 1} tracks")
     album = compose_album(analysis, options)
-    stage("writing the album")
+    stage("writing the album" + (" and rendering its audio" if extras.audio else ""))
     return write_album(album, Path(output), force=force, options=options, extras=extras)
 
 
