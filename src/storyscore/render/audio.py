@@ -2,9 +2,9 @@
 
 The synthesiser is symusic's (``storyscore[audio]``, pip-only, no system library). It plays
 notes but reads no controllers and uses velocity only to pick a sample, so this module renders
-each distinct note once and does the mixing itself, as a General MIDI player would: velocity
-and channel volume (CC7) as gain, pan (CC10) as a constant-power position, the reverb send
-(CC91) into one convolution reverb. Melodic notes get a short release after their note-off,
+each distinct note once and does the mixing itself, as a General MIDI player would: velocity,
+channel volume (CC7) and expression (CC11, the track's level) as gain, pan (CC10) as a
+constant-power position, the reverb send (CC91) into one convolution reverb. Melodic notes get a short release after their note-off,
 drum notes ring out (receivers ignore note-off on the drum channel), and each track ends with
 the reverb ringing for :data:`TAIL_SECONDS` and a short fade, so no note is cut.
 
