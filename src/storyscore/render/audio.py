@@ -4,9 +4,10 @@ The synthesiser is symusic's (``storyscore[audio]``, pip-only, no system library
 notes but reads no controllers and uses velocity only to pick a sample, so this module renders
 each distinct note once and does the mixing itself, as a General MIDI player would: velocity,
 channel volume (CC7) and expression (CC11, the track's level) as gain, pan (CC10) as a
-constant-power position, the reverb send (CC91) into one convolution reverb. Melodic notes get a short release after their note-off,
-drum notes ring out (receivers ignore note-off on the drum channel), and each track ends with
-the reverb ringing for :data:`TAIL_SECONDS` and a short fade, so no note is cut.
+constant-power position, the reverb send (CC91) into one convolution reverb. Melodic notes get
+a short release after their note-off, drum notes ring out (receivers ignore note-off on the
+drum channel), and each track ends with the reverb ringing for :data:`TAIL_SECONDS` and a
+short fade, so no note is cut.
 
 Loudness is set for the album as a whole (ITU-R BS.1770 as measured by pyloudnorm): one gain
 brings the album's integrated loudness to :data:`TARGET_LUFS`, so a quiet, sad track stays
