@@ -19,7 +19,8 @@ from storyscore.errors import StoryscoreError
 from storyscore.web.app import StudioSettings, create_app
 from storyscore.web.catalogue import Catalogue
 from storyscore.web.jobs import CATALOGUE_FILE, job_folder
-from tests.conftest import TINY_STORY
+from tests.conftest import REPO, TINY_STORY
+from tests.ingest.test_epub import build_epub
 
 STORY = TINY_STORY.read_text(encoding="utf-8")
 
@@ -153,6 +154,22 @@ def test_an_uploaded_markdown_file_is_composed(studio):
     status = wait_for(client, response.json()["id"])
     assert status["status"] == "done" and status["source_name"] == "tale.md"
     assert all(track["meter"] == "3/4" for track in status["album"]["tracks"])
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("ferry.fountain", (REPO / "tests/data/ingest/the-night-ferry.fountain").read_bytes()),
+        ("lighthouse.epub", build_epub()),
+    ],
+)
+def test_screenplays_and_epubs_are_composed(studio, name, content):
+    client, _, _ = studio
+    upload = {"file": (name, content, "application/octet-stream")}
+    response = client.post("/api/albums", files=upload)
+    status = wait_for(client, response.json()["id"])
+    assert status["status"] == "done", status["error"]
+    assert status["source_name"] == name and status["tracks"] >= 2
 
 
 def test_the_page_is_served(studio):
