@@ -49,6 +49,9 @@ def test_paste_compose_play_and_download(studio_url, tmp_path):
         page.goto(studio_url)
         hostile_title = '# <img src=x onerror="document.title=1"> & Co\n\n'
         page.get_by_label("Story text").fill(hostile_title + TINY_STORY.read_text(encoding="utf-8"))
+        for control in ("Seed", "Tracks", "Render audio", "Story text"):
+            assert page.get_by_label(control).is_visible()  # every control has its label
+        assert page.get_by_label("or a story file").is_visible()
         page.get_by_label("Style").select_option("piano")
         page.get_by_label("Render audio").check()
         page.get_by_role("button", name="Compose the album").click()
