@@ -63,6 +63,8 @@ def test_paste_compose_play_and_download(studio_url, tmp_path):
         tracks = page.locator("#tracks-list > li")
         assert tracks.count() >= 3
         assert page.locator("#cast svg.roll").count() >= 2  # the two leads' motifs
+        page.locator("#cast button.hear").first.click()  # plays it with WebAudio, no error
+        assert page.evaluate("() => audioContext !== null && audioContext.state !== 'closed'")
 
         player = page.locator("#tracks-list audio").first
         player.evaluate("audio => audio.play()")

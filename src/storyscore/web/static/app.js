@@ -204,6 +204,9 @@ function showCast(album) {
     const item = element("li");
     item.append(element("strong", character.name), element("p", character.instrument.name, { class: "meta" }));
     item.append(motifRoll(character));
+    const hear = element("button", `Hear ${character.name}'s motif`, { type: "button", class: "hear" });
+    hear.onclick = () => playMotif(character.motif);
+    item.append(hear);
     if (character.aliases.length) item.append(element("p", `also ${character.aliases.join(", ")}`, { class: "meta" }));
     list.append(item);
   }
@@ -227,6 +230,28 @@ function motifRoll(character) {
     onset += durations[i];
   });
   return svg;
+}
+
+let audioContext = null;
+
+function playMotif({ pitches, durations_beats: durations }) {
+  // A plain sine voice in the browser, at 100 beats a minute: enough to learn the tune.
+  audioContext = audioContext || new AudioContext();
+  const beat = 0.6;
+  let time = audioContext.currentTime + 0.05;
+  pitches.forEach((pitch, i) => {
+    const length = durations[i] * beat;
+    const voice = audioContext.createOscillator();
+    const level = audioContext.createGain();
+    voice.frequency.value = 440 * 2 ** ((pitch - 69) / 12);
+    level.gain.setValueAtTime(0.0001, time);
+    level.gain.exponentialRampToValueAtTime(0.25, time + 0.02);
+    level.gain.exponentialRampToValueAtTime(0.0001, time + length * 0.95);
+    voice.connect(level).connect(audioContext.destination);
+    voice.start(time);
+    voice.stop(time + length);
+    time += length;
+  });
 }
 
 function trackNotes(markdown) {
