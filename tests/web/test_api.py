@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -13,13 +17,14 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the web studio needs the web extra")
 
+import httpx2
 from fastapi.testclient import TestClient
 
 from storyscore.errors import StoryscoreError
 from storyscore.web.app import StudioSettings, create_app
 from storyscore.web.catalogue import Catalogue
 from storyscore.web.jobs import CATALOGUE_FILE, job_folder
-from tests.conftest import REPO, TINY_STORY
+from tests.conftest import REPO, TINY_STORY, free_port
 from tests.ingest.test_epub import build_epub
 
 STORY = TINY_STORY.read_text(encoding="utf-8")
@@ -288,3 +293,35 @@ def test_the_catalogue_counts_the_queue_inside_the_write(tmp_path):
     assert not catalogue.queue("a" * 22, "next", limit=0)
     assert catalogue.queue("a" * 22, "next", limit=1)
     assert catalogue.get("a" * 22).status == "queued"
+
+
+def test_workers_leave_when_the_server_is_killed(tmp_path):
+    """A studio killed outright (SIGKILL) leaves no idle worker process behind."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "storyscore.interfaces.cli", "serve", "--port", str(port),
+         "--data", str(tmp_path / "data"), "--workers", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    children_file = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                httpx2.post(f"http://127.0.0.1:{port}/api/albums", data={"text": STORY}).json()
+                break
+            except httpx2.HTTPError:
+                time.sleep(0.2)
+        time.sleep(1.0)  # the pool starts its workers for the job
+        workers = [int(pid) for pid in children_file.read_text().split()]
+        assert workers, "the studio started no worker"
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{pid}").exists() for pid in workers):
+        time.sleep(0.2)
+    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert alive == []

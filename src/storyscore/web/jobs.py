@@ -20,6 +20,8 @@ import json
 import logging
 import multiprocessing
 import os
+import threading
+import time
 import traceback
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,6 +36,7 @@ from storyscore.web.catalogue import Catalogue
 CATALOGUE_FILE = "catalogue.sqlite3"
 LOCK_FILE = ".studio.lock"
 ALBUMS_FOLDER = "albums"
+PARENT_CHECK_SECONDS = 1.0
 SENTENCE_CHARS = 240  # the hover text of the arc shows at most this much of a sentence
 # Share of the work done when each stage of compose begins, in the order they come.
 STAGE_PROGRESS = (0.05, 0.15, 0.45, 0.7)
@@ -137,6 +140,18 @@ def _next_song(root: Path, album_id: str, text_file: str | None, catalogue: Cata
     catalogue.finish(album_id, title=record["title"], tracks=len(record["tracks"]))
 
 
+def _exit_with_parent(parent: int) -> None:
+    """In a worker: leave when the server is gone, even killed outright (its job stays
+    'running' in the catalogue, so the next start resumes it); an orphan would idle forever."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="storyscore-parent-watch", daemon=True).start()
+
+
 class JobRunner:
     """A pool of ``workers`` processes running queued jobs; a crashed pool is replaced."""
 
@@ -149,7 +164,12 @@ class JobRunner:
     def _new_pool(self) -> ProcessPoolExecutor:
         # spawn: a fresh interpreter per worker, never a fork of the server's threads
         context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+        return ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=context,
+            initializer=_exit_with_parent,
+            initargs=(os.getpid(),),
+        )
 
     def submit(self, album_id: str) -> None:
         try:
