@@ -7,8 +7,6 @@ import io
 import json
 import os
 import signal
-import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -24,8 +22,9 @@ from storyscore.errors import StoryscoreError
 from storyscore.web.app import StudioSettings, create_app
 from storyscore.web.catalogue import Catalogue
 from storyscore.web.jobs import CATALOGUE_FILE, job_folder
-from tests.conftest import REPO, TINY_STORY, free_port
+from tests.conftest import REPO, TINY_STORY
 from tests.ingest.test_epub import build_epub
+from tests.web.server import start_studio
 
 STORY = TINY_STORY.read_text(encoding="utf-8")
 
@@ -297,21 +296,11 @@ def test_the_catalogue_counts_the_queue_inside_the_write(tmp_path):
 
 def test_workers_leave_when_the_server_is_killed(tmp_path):
     """A studio killed outright (SIGKILL) leaves no idle worker process behind."""
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "storyscore.interfaces.cli", "serve", "--port", str(port),
-         "--data", str(tmp_path / "data"), "--workers", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    server, url = start_studio(tmp_path / "data", workers=2)
     children_file = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    workers: list[int] = []
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                httpx2.post(f"http://127.0.0.1:{port}/api/albums", data={"text": STORY}).json()
-                break
-            except httpx2.HTTPError:
-                time.sleep(0.2)
+        assert httpx2.post(f"{url}/api/albums", data={"text": STORY}).status_code == 202
         time.sleep(1.0)  # the pool starts its workers for the job
         workers = [int(pid) for pid in children_file.read_text().split()]
         assert workers, "the studio started no worker"

@@ -3,9 +3,6 @@ track, read the arc, download the zip (Debian's chromium driven by Playwright)."
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 import zipfile
 
 import pytest
@@ -13,28 +10,15 @@ import pytest
 pytest.importorskip("fastapi", reason="the web studio needs the web extra")
 pytest.importorskip("httpx2", reason="the test waits for the server with httpx2")
 
-import httpx2
 
 from tests.browser import chromium_page
-from tests.conftest import TINY_STORY, free_port
+from tests.conftest import TINY_STORY
+from tests.web.server import start_studio
 
 
 @pytest.fixture()
 def studio_url(tmp_path):
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "storyscore.interfaces.cli", "serve", "--port", str(port),
-         "--data", str(tmp_path / "data"), "--workers", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx2.get(f"{url}/api/albums", timeout=2)
-            break
-        except httpx2.HTTPError:
-            time.sleep(0.2)
+    server, url = start_studio(tmp_path / "data", workers=1)
     try:
         yield url
     finally:
