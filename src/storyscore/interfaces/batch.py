@@ -25,10 +25,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Literal, TextIO
 
 import storyscore
-from storyscore.errors import MissingDependencyError, RenderError, StoryscoreError
+from storyscore._optional import require
+from storyscore.errors import RenderError, StoryscoreError
 from storyscore.options import MIDI_ONLY, ComposeOptions, RenderOptions
 
 STORY_SUFFIXES = (".txt", ".md", ".fountain", ".epub")
@@ -213,19 +215,14 @@ def run_batch(
     A local cluster of ``workers`` single-threaded processes (default: one per core), or the
     existing scheduler at ``scheduler``. ``on_result`` hears each result as it arrives.
     """
-    try:
-        from distributed import Client, LocalCluster, as_completed
-    except ImportError as exc:
-        raise MissingDependencyError(
-            "batch mode needs Dask; install it with: pip install 'storyscore[batch]'"
-        ) from exc
+    distributed = require("distributed", extra="batch")
     try:
         output_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise RenderError(f"cannot create {output_dir}: {exc.strerror or exc}") from exc
     log_path = output_dir / PARTIAL_MANIFEST
     results: dict[str, StoryResult] = {}
-    with _dask_client(Client, LocalCluster, workers, scheduler) as client, log_path.open(
+    with _dask_client(distributed, workers, scheduler) as client, log_path.open(
         "w", encoding="utf-8"
     ) as log:
         futures = [
@@ -233,7 +230,7 @@ def run_batch(
             for index, job in enumerate(jobs)
         ]
         by_key = {future.key: job for future, job in zip(futures, jobs, strict=True)}
-        for future in as_completed(futures):
+        for future in distributed.as_completed(futures):
             job = by_key[future.key]
             try:
                 outcome = future.result()
@@ -250,11 +247,11 @@ def run_batch(
     return ordered
 
 
-def _dask_client(client_type, cluster_type, workers: int | None, scheduler: str | None):
+def _dask_client(distributed: ModuleType, workers: int | None, scheduler: str | None):
     """A client of the given scheduler, or of a new local cluster closed with the client."""
     if scheduler is not None:
         try:
-            return client_type(scheduler, timeout="10s")
+            return distributed.Client(scheduler, timeout="10s")
         except OSError as exc:
             raise RenderError(
                 f"cannot reach the Dask scheduler at {scheduler} ({exc}); start it "
@@ -269,14 +266,14 @@ def _dask_client(client_type, cluster_type, workers: int | None, scheduler: str 
     environment = dict(dask.config.get("distributed.nanny.pre-spawn-environ", {}))
     environment.pop("MALLOC_TRIM_THRESHOLD_", None)
     with dask.config.set({"distributed.nanny.pre-spawn-environ": environment}):
-        cluster = cluster_type(
+        cluster = distributed.LocalCluster(
             n_workers=workers or os.cpu_count() or 1,
             threads_per_worker=1,
             processes=True,
             dashboard_address=None,
             silence_logs=50,  # logging.CRITICAL: the progress bar and summary speak for the run
         )
-    return client_type(cluster)
+    return distributed.Client(cluster)
 
 
 def _lost(job: StoryJob, exc: Exception) -> StoryResult:

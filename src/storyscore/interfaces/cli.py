@@ -299,22 +299,18 @@ LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from storyscore.errors import MissingDependencyError
+    from storyscore._optional import require
 
     if args.host not in LOOPBACK_HOSTS and not args.token:
         raise StoryscoreError(
             f"--host {args.host} opens the studio to other machines; give --token SECRET so "
             "that only those who know it can use it"
         )
-    try:
-        import uvicorn
+    require("fastapi", extra="web")
+    uvicorn = require("uvicorn", extra="web")
+    from storyscore.web.app import StudioSettings, create_app
+    from storyscore.web.jobs import data_lock
 
-        from storyscore.web.app import StudioSettings, create_app
-        from storyscore.web.jobs import data_lock
-    except ImportError as exc:
-        raise MissingDependencyError(
-            "the web studio needs its extra: pip install 'storyscore[web]'"
-        ) from exc
     workers = {"workers": args.workers} if args.workers else {}
     settings = StudioSettings(data_dir=args.data, token=args.token, **workers)
     with data_lock(args.data):  # refuse a second studio on the folder before starting
@@ -328,8 +324,6 @@ def _check_port(host: str, port: int) -> None:
     """Refuse a port already taken (or a host that is not this machine's) in one line,
     before uvicorn would start and stop again with a log of its own."""
     import socket
-
-    from storyscore.errors import StoryscoreError
 
     try:
         with socket.create_server((host, port)):
