@@ -83,8 +83,10 @@ def track_to_midi(track: Track, album: Album) -> bytes:
     end_tick = beats_to_ticks(track.plan.total_beats)
     midi = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_BEAT, charset="utf-8")
     midi.tracks.append(_conductor_track(track, end_tick))
+    expression = round(127 * 10 ** (track_level_db(track, album) / 40))  # one level per track
     for part, channel in zip(track.parts, channels, strict=True):
-        midi.tracks.append(_part_track(part, channel, _mix(part, track, album), end_tick))
+        mix = _mix(part, track, album, expression)
+        midi.tracks.append(_part_track(part, channel, mix, end_tick))
     buffer = io.BytesIO()
     midi.save(file=buffer)
     return buffer.getvalue()
@@ -188,9 +190,9 @@ def _is_bass(part: Part) -> bool:
     return 32 <= part.instrument.program <= 39 or part.instrument.program == 43
 
 
-def _mix(part: Part, track: Track, album: Album) -> tuple[int, int, int, int]:
+def _mix(part: Part, track: Track, album: Album, expression: int) -> tuple[int, int, int, int]:
     """Volume, expression, pan and reverb: characters in front, accompaniment behind, low
-    parts drier; the track's level (expression) by its place in the story's arc.
+    parts drier; the track's ``expression`` (its level in the story's arc) on every part.
 
     Calm tracks get a little more reverb, excited ones a little less.
     """
@@ -205,7 +207,6 @@ def _mix(part: Part, track: Track, album: Album) -> tuple[int, int, int, int]:
         volume, reverb = ACCOMPANIMENT_VOLUME, BASE_REVERB
     leads = album.analysis.leads.pair if album.analysis.leads else ()
     reverb = max(0, min(127, round(reverb - 12 * track.plan.arousal)))
-    expression = round(127 * 10 ** (track_level_db(track, album) / 40))
     return volume, expression, _pan(part, leads), reverb
 
 
