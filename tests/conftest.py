@@ -1,6 +1,7 @@
 """Paths shared by the whole suite."""
 
 import socket
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 EXAMPLE_STORY = REPO / "examples" / "the-lamplighter-and-the-cartographer.md"
 TINY_STORY = REPO / "tests" / "data" / "tiny-story.txt"
+CLI = [sys.executable, "-m", "storyscore.interfaces.cli"]  # the CLI as its own process
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +23,21 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def folder_files(folder: Path, pattern: str = "**/*") -> dict[str, bytes]:
+    """The bytes of every file under ``folder`` matching ``pattern``, by POSIX relative path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.glob(pattern))
+        if p.is_file()
+    }
+
+
+def one_line_error(capsys) -> str:
+    """The one line the CLI printed on stderr, asserting it is one line and no traceback."""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    return lines[0]

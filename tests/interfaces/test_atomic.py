@@ -11,16 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TINY_STORY
+from tests.conftest import CLI, TINY_STORY, folder_files
 
-CLI = [sys.executable, "-m", "storyscore.interfaces.cli"]
 KILLS = 8
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
 
 
 def _compose(target: Path, seed: int, *extra: str) -> subprocess.Popen:
@@ -48,7 +41,7 @@ def test_sigkill_at_random_moments_never_leaves_a_mixed_album(tmp_path):
     assert _compose(previous_dir, 1).wait() == 0
     full_run = time.monotonic() - started
     assert _compose(new_dir, 2).wait() == 0
-    previous, new = _files(previous_dir), _files(new_dir)
+    previous, new = folder_files(previous_dir), folder_files(new_dir)
     assert previous != new
 
     rng = random.Random(20261127)  # the moments are random, and the same in every run
@@ -60,7 +53,7 @@ def test_sigkill_at_random_moments_never_leaves_a_mixed_album(tmp_path):
         time.sleep(rng.uniform(0.0, 1.2 * full_run))
         os.kill(process.pid, signal.SIGKILL)
         process.wait()
-        found = _files(target) if target.exists() else {}
+        found = folder_files(target) if target.exists() else {}
         assert found in ({}, previous, new), f"mixed album after a kill at attempt {attempt}"
         outcomes.add("nothing" if not found else "previous" if found == previous else "new")
     assert "previous" in outcomes or "new" in outcomes

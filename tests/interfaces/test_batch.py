@@ -26,12 +26,11 @@ from storyscore.interfaces.batch import (
     summary,
 )
 from storyscore.options import ComposeOptions, RenderOptions
-from tests.conftest import SHARED_DATA, TINY_STORY, free_port
+from tests.conftest import CLI, SHARED_DATA, TINY_STORY, folder_files, free_port
 from tests.schema import assert_valid_album
 
 pytest.importorskip("distributed", reason="batch mode needs the batch extra (Dask)")
 
-CLI = [sys.executable, "-m", "storyscore.interfaces.cli"]
 DASK = Path(sys.executable).with_name("dask")
 SETTINGS = BatchSettings(options=ComposeOptions(seed=3), max_bytes=1 << 20)
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
@@ -56,14 +55,6 @@ def _run(input_dir: Path, output_dir: Path, *extra: str) -> tuple[int, str, str]
 def _manifest(output_dir: Path) -> dict[str, dict]:
     lines = (output_dir / MANIFEST).read_text("utf-8").splitlines()
     return {entry["path"]: entry for entry in map(json.loads, lines)}
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def _small_library(folder: Path, copies: int = 1) -> Path:
@@ -207,9 +198,9 @@ def test_batch_albums_are_the_albums_composed_alone_whatever_the_worker_count(
         capture_output=True,
     )
     assert compose.returncode == 0, compose.stderr
-    assert _files(alone) == _files(tmp_path / "one" / "cinderella")
+    assert folder_files(alone) == folder_files(tmp_path / "one" / "cinderella")
     for album in ("cinderella", "little-red-riding-hood"):
-        assert _files(tmp_path / "one" / album) == _files(two_workers / album)
+        assert folder_files(tmp_path / "one" / album) == folder_files(two_workers / album)
 
 
 def test_a_rerun_skips_complete_albums_and_a_killed_run_resumes(tmp_path):

@@ -10,17 +10,7 @@ from pathlib import Path
 import pytest
 
 from storyscore.interfaces.cli import main
-from tests.conftest import TINY_STORY
-
-CLI = [sys.executable, "-m", "storyscore.interfaces.cli"]
-
-
-def _one_line_error(capsys) -> str:
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    return lines[0]
+from tests.conftest import CLI, TINY_STORY, one_line_error
 
 
 def test_compose_writes_an_album(tmp_path, capsys):
@@ -36,7 +26,7 @@ def test_compose_refuses_to_overwrite_without_force(tmp_path, capsys):
     before = (out / "album.json").read_bytes()
     capsys.readouterr()
     assert main(["compose", str(TINY_STORY), "-o", str(out), "--seed", "9", "--quiet"]) == 2
-    assert "--force" in _one_line_error(capsys)
+    assert "--force" in one_line_error(capsys)
     assert (out / "album.json").read_bytes() == before
     assert (
         main(["compose", str(TINY_STORY), "-o", str(out), "--seed", "9", "--force", "--quiet"]) == 0
@@ -57,16 +47,16 @@ def test_bad_input_gives_exit_2_and_one_line(tmp_path, capsys, content, fragment
     story.write_bytes(content)
     out = tmp_path / "album"
     assert main(["compose", str(story), "-o", str(out)]) == 2
-    assert fragment in _one_line_error(capsys).lower()
+    assert fragment in one_line_error(capsys).lower()
     assert not out.exists()
     assert not any(p.name.startswith(".") for p in tmp_path.iterdir())
 
 
 def test_missing_file_and_bad_options(tmp_path, capsys):
     assert main(["compose", str(tmp_path / "nope.txt"), "-o", str(tmp_path / "a")]) == 2
-    assert "nope.txt" in _one_line_error(capsys)
+    assert "nope.txt" in one_line_error(capsys)
     assert main(["compose", str(TINY_STORY), "-o", str(tmp_path / "a"), "--tracks", "0"]) == 2
-    assert "--tracks" in _one_line_error(capsys)
+    assert "--tracks" in one_line_error(capsys)
     with pytest.raises(SystemExit) as exit_info:
         main(["compose", str(TINY_STORY), "-o", str(tmp_path / "a"), "--style", "polka"])
     assert exit_info.value.code == 2
@@ -142,7 +132,7 @@ def test_a_story_over_the_size_limit_is_refused(tmp_path, capsys):
     story = tmp_path / "big.txt"
     story.write_bytes(b"Ann walked home. " * 70_000)  # about 1.2 MB
     assert main(["analyze", str(story), "--max-mb", "1"]) == 2
-    assert "MB" in _one_line_error(capsys)
+    assert "MB" in one_line_error(capsys)
     with pytest.raises(SystemExit) as exit_info:
         main(["analyze", str(story), "--max-mb", "0"])
     assert exit_info.value.code == 2

@@ -6,24 +6,14 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from storyscore.interfaces.cli import main
-from tests.conftest import TINY_STORY
+from tests.conftest import CLI, TINY_STORY, one_line_error
 
-CLI = [sys.executable, "-m", "storyscore.interfaces.cli"]
 CONTINUATION = "Ada and Samuel quarrelled again by the pond. She shouted at him in anger."
-
-
-def _one_line_error(capsys) -> str:
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    lines = [line for line in err.splitlines() if line.strip()]
-    assert len(lines) == 1, err
-    return lines[0]
 
 
 def _contents(folder: Path) -> dict[str, bytes]:
@@ -79,13 +69,13 @@ def test_bad_text_exits_2_and_changes_nothing(album, tmp_path, capsys, content, 
     text.write_bytes(content)
     before = _contents(album)
     assert main(["next", str(album), "--text", str(text)]) == 2
-    assert fragment in _one_line_error(capsys).lower()
+    assert fragment in one_line_error(capsys).lower()
     assert _contents(album) == before
 
 
 def test_missing_text_file_exits_2(album: Path, tmp_path: Path, capsys) -> None:
     assert main(["next", str(album), "--text", str(tmp_path / "nothing.txt")]) == 2
-    _one_line_error(capsys)
+    one_line_error(capsys)
 
 
 @pytest.mark.parametrize("kind", ["missing", "plain folder", "no analysis"])
@@ -94,7 +84,7 @@ def test_not_an_album_exits_2_with_one_line(album, tmp_path, capsys, kind) -> No
     if kind == "no analysis":
         (album / "analysis.json").unlink()
     assert main(["next", str(target)]) == 2
-    line = _one_line_error(capsys)
+    line = one_line_error(capsys)
     assert "compose" in line  # says what to do
 
 

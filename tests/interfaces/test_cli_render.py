@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from storyscore.interfaces.cli import main
-from tests.conftest import TINY_STORY
+from tests.conftest import TINY_STORY, folder_files
 from tests.schema import assert_valid_album
 
 pytest.importorskip("music21", reason="scores need the score extra")
@@ -17,14 +17,6 @@ pytest.importorskip("verovio", reason="score pictures need the score extra")
 
 def _album(path):
     return json.loads((path / "album.json").read_text("utf-8"))
-
-
-def _bytes(folder, pattern):
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in folder.glob(pattern)
-        if p.is_file()
-    }
 
 
 def test_compose_with_musicxml_lists_a_score_per_track(tmp_path, capsys):
@@ -40,11 +32,11 @@ def test_compose_with_musicxml_lists_a_score_per_track(tmp_path, capsys):
 def test_render_adds_score_pages_and_leaves_the_music_alone(tmp_path, capsys):
     album_dir = tmp_path / "album"
     assert main(["compose", str(TINY_STORY), "-o", str(album_dir), "--quiet"]) == 0
-    midi = _bytes(album_dir, "tracks/*.mid")
+    midi = folder_files(album_dir, "tracks/*.mid")
     assert all(track["files"]["musicxml"] is None for track in _album(album_dir)["tracks"])
 
     assert main(["render", str(album_dir), "--musicxml", "--score-pictures"]) == 0
-    assert _bytes(album_dir, "tracks/*.mid") == midi
+    assert folder_files(album_dir, "tracks/*.mid") == midi
     tracks = _album(album_dir)["tracks"]
     assert all(track["files"]["musicxml"] for track in tracks)
     pages = sorted(p.name for p in (album_dir / "score").glob("*.svg"))
@@ -106,7 +98,7 @@ def test_a_missing_or_corrupt_soundfont_leaves_the_album_as_it_was(tmp_path, cap
     pytest.importorskip("symusic", reason="audio needs the audio extra")
     album_dir = tmp_path / "album"
     assert main(["compose", str(TINY_STORY), "-o", str(album_dir), "--quiet"]) == 0
-    before = _bytes(album_dir, "**/*")
+    before = folder_files(album_dir, "**/*")
     font = tmp_path / "broken.sf2"
     if font_bytes is not None:
         font.write_bytes(font_bytes)
@@ -114,7 +106,7 @@ def test_a_missing_or_corrupt_soundfont_leaves_the_album_as_it_was(tmp_path, cap
     assert main(["render", str(album_dir), "--audio", "--soundfont", str(font)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "SoundFont" in err and "Traceback" not in err
-    assert _bytes(album_dir, "**/*") == before
+    assert folder_files(album_dir, "**/*") == before
     left = {p.name for p in tmp_path.iterdir()}
     assert left == {"album"} | ({"broken.sf2"} if font_bytes else set())
     assert main(["compose", str(TINY_STORY), "-o", str(tmp_path / "new"), "--audio",
