@@ -1,6 +1,5 @@
 import random
 from fractions import Fraction as F
-from itertools import pairwise
 
 import pytest
 
@@ -75,13 +74,42 @@ def test_elaboration_fills_long_notes_and_keeps_strong_beats():
         LineNote(F(3), F(1), 2),
         LineNote(F(4), F(4), 4),
     )
-    once = elaborate(line, level=1)
+    once = elaborate(line, level=1, rng=random.Random(0))
     assert [(n.start, n.degree) for n in once][:2] == [(0, 0), (F(3, 2), 1)]  # passing tone
     assert (F(5, 2), 3) in [(n.start, n.degree) for n in once]  # upper neighbour
-    twice = elaborate(line, level=2)
-    assert all(n.duration == F(1, 2) for n in twice[:4])  # a run of eighths
-    for original in line[:3]:  # every strong-beat note is still there
+    twice = elaborate(line, level=2, rng=random.Random(0))
+    assert all(n.duration == F(1, 2) for n in twice[:8])  # runs of eighths
+    for original in line:  # every strong-beat note is still there
         assert any(n.start == original.start and n.degree == original.degree for n in twice)
-    assert all(abs(b.degree - a.degree) <= 2 for a, b in pairwise(twice))
-    assert elaborate(line, level=2, keep=((F(0), F(4)),))[:3] == line[:3]
+    assert twice[-1] == line[-1]  # without ``then`` the last note is held: a final cadence
+    assert elaborate(line, level=2, rng=random.Random(0), keep=((F(0), F(4)),))[:3] == line[:3]
     assert sum(n.duration for n in twice) == sum(n.duration for n in line)
+
+
+def test_running_figures_come_from_the_corpus_and_recur():
+    from storyscore.composition.melody import LineNote, elaborate, figure_table
+
+    # The same move (two beats from ^1 up to ^3) four times, then the line goes on to ^5.
+    line = tuple(LineNote(F(2 * k), F(2), 0 if k % 2 == 0 else 2) for k in range(4))
+    figured = elaborate(line, level=2, rng=random.Random(3), then=4)
+    assert len(figured) == 16 and all(n.duration == F(1, 2) for n in figured)
+    assert sum(n.duration for n in figured) == 8  # ``then`` lets the last note run on too
+    shapes = [tuple(n.degree - figured[k].degree for n in figured[k + 1 : k + 4]) for k in (0, 8)]
+    assert shapes[0] == shapes[1]  # one figure per move: it recurs, as in a tune
+    assert shapes[0] in [shape for shape, _ in figure_table()[2][2]]
+    # A note that does not fill whole beats only gets a lead-in eighth.
+    dotted = (LineNote(F(0), F(3, 2), 0), LineNote(F(3, 2), F(1, 2), 1))
+    assert len(elaborate(dotted, level=2, rng=random.Random(0))) == 3
+
+
+def test_figure_table_is_learnt_counts_of_generic_figures():
+    from storyscore.composition.melody import figure_table
+
+    table = figure_table()
+    assert set(table) == {1, 2}
+    for beats, by_step in table.items():
+        for step, rows in by_step.items():
+            assert abs(step) <= 7
+            assert all(len(shape) == 2 * beats - 1 and count >= 5 for shape, count in rows)
+    # Fiddlers fill a rising third in two beats with a scale most often.
+    assert max(table[2][4], key=lambda row: row[1])[0] == (1, 2, 3)

@@ -90,7 +90,11 @@ def compose_track(
     rng = derive(seed, "track", plan.number)
     bpb = plan.beats_per_bar
     bar = F(bpb)
-    intro, phrases = _plan_phrases(plan, voices, introduced, rng)
+    # Phrases fill their long notes with running eighths in the figures of human tunes, or,
+    # when the track is already fast, only lead into each note with one eighth; jazz lines
+    # run in eighths at any tempo.
+    elaboration = 2 if style.swing or plan.tempo_bpm <= FAST_ELABORATION_BPM else 1
+    intro, phrases = _plan_phrases(plan, voices, introduced, rng, elaboration)
     tension = max(0.0, plan.arousal - plan.valence) / 2
 
     # Harmony: the intro on I-V, each phrase fitted to its leading line, a plagal outro.
@@ -199,7 +203,11 @@ def compose_track(
 
 
 def _plan_phrases(
-    plan: TrackPlan, voices: dict[str, Voice], introduced: frozenset[str], rng: random.Random
+    plan: TrackPlan,
+    voices: dict[str, Voice],
+    introduced: frozenset[str],
+    rng: random.Random,
+    elaboration: int,
 ) -> tuple[_Phrase, list[_Phrase]]:
     """The intro and the phrases: who leads, who answers, who joins, and how each motif is
     changed. Every themed character on stage is stated at least once: the main one in the A
@@ -264,8 +272,9 @@ def _plan_phrases(
                 rng=rng,
                 follower=voices[follower] if follower else None,
                 state=(plan.closing_state or plan.state) if last else plan.state,
+                closes_track=last,
                 counter=voices[counter] if counter else None,
-                elaboration=_elaboration(plan, index, is_b),
+                elaboration=elaboration,
                 # The absent one is a memory: a fragment in every other phrase.
                 distant=(
                     voices[absent_lead]
@@ -293,17 +302,6 @@ def _intro(plan: TrackPlan, guest: Voice, how: Transformation) -> _Phrase:
         "intro", 0, INTRO_BARS, {guest.character: line}, guest.character,
         ((guest.character, 0, how),), frozenset(), frozenset({guest.character}),
     )
-
-
-def _elaboration(plan: TrackPlan, index: int, is_b: bool) -> int:
-    """How much a phrase fills in its long notes: passing and neighbour notes the first time
-    and in a contrasting B (the motif itself stays plain where it is first stated); running
-    eighths in returning A phrases unless the track is already fast."""
-    if plan.kind == "opening":
-        return 0
-    if index == 0 or is_b or plan.tempo_bpm > FAST_ELABORATION_BPM:
-        return 1
-    return 2
 
 
 def _transformation(plan: TrackPlan, label: str) -> Transformation:
@@ -344,16 +342,22 @@ def _phrase(
     counter: Voice | None = None,
     distant: Voice | None = None,
     elaboration: int = 0,
+    closes_track: bool = True,
 ) -> _Phrase:
     bpb = plan.beats_per_bar
     bar = F(bpb)
     start = start_bar * bar
     idea = _transform(leader.motif, how, bpb)
     main = period(idea, beats_per_bar=bpb, rng=rng, start=start)
-    final = ((start + 7 * bar, start + 8 * bar),)
-    ideas = tuple((start + b * bar, start + (b + 2) * bar) for b in main.idea_bars)
-    keep = final + (ideas if how == "statement" or elaboration < 2 else ())
-    main = PhraseLine(elaborate(main.notes, level=elaboration, keep=keep), main.idea_bars)
+    # The motif is heard whole where it is first stated, and by its head (first bar) later,
+    # so that running figures vary the rest.
+    kept_bars = 2 if how == "statement" or elaboration < 2 else 1
+    keep = tuple((start + b * bar, start + (b + kept_bars) * bar) for b in main.idea_bars)
+    # Only the track's last cadence is held to the end; others lead on into the next phrase.
+    then = None if closes_track else main.notes[-1].degree
+    main = PhraseLine(
+        elaborate(main.notes, level=elaboration, rng=rng, keep=keep, then=then), main.idea_bars
+    )
     lines: dict[str, tuple[LineNote, ...]] = {}
     statements: list[tuple[str, int, Transformation]] = []
     register_shift = 7 if how == "register" else 0
@@ -363,6 +367,11 @@ def _phrase(
     if follower is not None:
         if state == "meeting":
             answer = period(follower.motif, beats_per_bar=bpb, rng=rng, start=start)
+            answer_ideas = tuple((start + b * bar, start + (b + 2) * bar) for b in answer.idea_bars)
+            answer = PhraseLine(
+                elaborate(answer.notes, level=elaboration, rng=rng, keep=answer_ideas, then=then),
+                answer.idea_bars,
+            )
             split = 4 * bar  # call in bars 1-4, response in bars 5-8
             lines[leader.character] = tuple(
                 n for n in lines[leader.character] if n.start < start + split
