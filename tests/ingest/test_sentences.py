@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from syntok.segmenter import segment
+from syntok.tokenizer import Tokenizer
 
 from storyscore.ingest import parse_document
-from storyscore.ingest.sentences import split_sentences
+from storyscore.ingest.sentences import _sentence_spans, split_sentences
 
 from .support import assert_offsets_hold
 
@@ -78,3 +82,47 @@ def test_real_stories_sentences_hold(story, file_name: str) -> None:
 def test_pride_and_prejudice_sentence_count_is_plausible(story) -> None:
     # About 121,600 words; Austen's sentences average roughly 20 words.
     assert 5_000 <= len(story("pride-and-prejudice.txt").sentences) <= 7_000
+
+
+def _syntok_spans(paragraph: str) -> list[tuple[int, int]]:
+    """Sentence spans as syntok alone finds them (what the one-sentence shortcut must match)."""
+    spans = []
+    for sentence in segment(Tokenizer(replace_not_contraction=False).tokenize(paragraph)):
+        tokens = [token for token in sentence if token.value]
+        if tokens:
+            spans.append((tokens[0].offset, tokens[-1].offset + len(tokens[-1].value)))
+    return spans
+
+
+def _storyscore_spans(paragraph: str) -> list[tuple[int, int]]:
+    tokenizer = Tokenizer(replace_not_contraction=False)
+    return list(_sentence_spans(tokenizer, paragraph, 0, len(paragraph)))
+
+
+SHORTCUT_CASES = (
+    'He said "yes."',
+    "No terminal mark here at all",
+    "  Leading and trailing spaces.  ",
+    "One line\nand another line, then the end!",
+    'She cried, "Oh!" and ran.',
+    "Wait... what?!",
+    "Mr. Darcy bowed.",
+    "A list; then more",
+    "Hello (aside) there",
+    "The end.)",
+    "\u201cCurly quotes close it.\u201d",
+    "\u00bfQu\u00e9 pas\u00f3?",
+    "Tab\tseparated words",
+)
+
+
+@pytest.mark.parametrize("paragraph", SHORTCUT_CASES)
+def test_one_sentence_shortcut_agrees_with_syntok(paragraph: str) -> None:
+    assert _storyscore_spans(paragraph) == _syntok_spans(paragraph)
+
+
+@given(st.text(alphabet="ab A.!?;:,()[]\"'\u201c\u201d\u2019 -\n\t", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_one_sentence_shortcut_agrees_with_syntok_on_any_paragraph(paragraph: str) -> None:
+    if any(c.isalpha() for c in paragraph):  # letterless paragraphs are dropped before
+        assert _storyscore_spans(paragraph) == _syntok_spans(paragraph)

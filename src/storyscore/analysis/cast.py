@@ -42,6 +42,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import NamedTuple
 
 from storyscore.analysis.model import Character
@@ -87,6 +88,7 @@ from storyscore.analysis.names import (
 _GAP_AND_WORD = re.compile(r"([\W\d_]*)([^\W\d_]+(?:['\u2019\-][^\W\d_]+)*)")
 _TRAILING = re.compile(r"[\W\d_]+$")
 _POSSESSIVE = re.compile(r"['\u2019]s$")
+_POSSESSIVE_ENDINGS = ("'s", "\u2019s")
 _CONTRACTION = re.compile(r"^[^\W\d_]+['\u2019](?:m|ll|ve|re|d|t|s)$")
 _SENTENCE_BREAK = frozenset(".!?:")
 _OPENERS = frozenset("\u2018\u201c\"'([_")
@@ -224,9 +226,18 @@ def _tokenise_all(sentences: Sequence[str]) -> list[list[_Word]]:
 def _tokenise(sentence: str, quoted: bool) -> tuple[list[_Word], bool]:
     """The words of one sentence, and whether a quotation is still open after it."""
     words: list[_Word] = []
+    make_word = partial(tuple.__new__, _Word)  # a novel has 100,000s of words: no keywords
     previous: str | None = None
     shouted_start = True  # only all-capital words so far: a screenplay cue ("BOB Hi.")
     for gap_text, raw in _GAP_AND_WORD.findall(sentence):
+        if gap_text == " " and not shouted_start:  # most words: joined, nothing forces a capital
+            possessive = raw.endswith(_POSSESSIVE_ENDINGS)
+            text = raw[:-2] if possessive else raw
+            titled = text[0].isupper() and not text.isupper()
+            fields = (text, text.lower(), titled, False, True, possessive, quoted, "")
+            words.append(make_word(fields))
+            previous = raw
+            continue
         if gap_text == " ":
             gap = ""
         else:
@@ -240,9 +251,11 @@ def _tokenise(sentence: str, quoted: bool) -> tuple[list[_Word], bool]:
             forced = gap[-1] in _OPENERS or not _SENTENCE_BREAK.isdisjoint(gap)
             joined = False
         shouted_start = shouted_start and raw.isupper() and not gap.strip("-'\u2019")
-        text = _POSSESSIVE.sub("", raw) if raw[-1] == "s" else raw
+        possessive = raw.endswith(_POSSESSIVE_ENDINGS)
+        text = raw[:-2] if possessive else raw
         titled = text[0].isupper() and not text.isupper()
-        words.append(_Word(text, text.lower(), titled, forced, joined, text != raw, quoted, gap))
+        fields = (text, text.lower(), titled, forced, joined, possessive, quoted, gap)
+        words.append(make_word(fields))
         previous = raw
     trailing = _TRAILING.search(sentence)
     if trailing is not None:
@@ -501,7 +514,10 @@ def _runs(
     index: int, words: list[_Word], stats: _WordStats, cue_names: frozenset[str]
 ) -> list[_Mention]:
     """Maximal runs of name words in one sentence, each with its title if it has one."""
-    valid = [_is_name_word(words, position, stats, cue_names) for position in range(len(words))]
+    valid = [
+        word.titled and _is_name_word(words, position, stats, cue_names)
+        for position, word in enumerate(words)
+    ]
     for position in range(len(words) - 2, -1, -1):
         # A capitalised modifier joined to a name is part of it: "White Rabbit", "Tiny Tim".
         word = words[position]
@@ -759,6 +775,8 @@ def _description_mentions(
     kin: list[_Mention] = []
     for index, sentence in enumerate(words):
         for position, word in enumerate(sentence):
+            if word.lower not in heads and "-" not in word.lower:
+                continue  # the common case, decided without a call
             head = _spelling(word.lower, heads)
             if head not in heads or (index, position) in in_names:
                 continue

@@ -184,6 +184,8 @@ def _moment(stretch: _Stretch, story: _Story) -> str:
     document, arc_arousal, presence = story.document, story.arc_arousal, story.presence
     best_score, best = 0.0, ""
     for index in range(stretch.first, stretch.last + 1):
+        if not presence[index]:
+            continue
         text = document.sentences[index].text
         words = WORD.findall(text)
         if not MOMENT_WORDS[0] <= len(words) <= MOMENT_WORDS[1] or text[:1] in QUOTES:
@@ -191,7 +193,7 @@ def _moment(stretch: _Stretch, story: _Story) -> str:
         if text.rstrip().endswith((":", ";", ",")):  # it leads into something else
             continue
         score = 1.0 + len(presence[index]) + abs(arc_arousal[index]) - 0.02 * len(words)
-        if presence[index] and score > best_score:
+        if score > best_score:
             best_score, best = score, text
     return best
 

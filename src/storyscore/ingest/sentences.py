@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from syntok._segmentation_states import State
 from syntok.segmenter import segment
 from syntok.tokenizer import Tokenizer
 
@@ -15,6 +16,12 @@ _PARAGRAPH_BREAK = re.compile(r"\r?\n(?:\s*\r?\n)+")
 # Editorial markers that are not part of the story.
 _ILLUSTRATION = re.compile(r"\[Illustration\b[^\]]{0,2000}\]", re.IGNORECASE)
 _LETTER = re.compile(r"[^\W\d_]")
+# Where syntok may end a sentence: a terminal mark or an opening bracket. A paragraph with
+# neither before its closing marks is one sentence, and syntok need not read it. The marks are
+# syntok's own (a private module: tests/ingest checks the shortcut against syntok itself).
+_TERMINALS = "".join(State.terminals)
+_CLOSERS = "".join(State.closing_brackets | State.closing_quotes)
+_MAY_SPLIT = re.compile(f"[{re.escape(_TERMINALS + ''.join(State.opening_brackets))}]")
 
 
 def split_sentences(
@@ -73,6 +80,11 @@ def _sentence_spans(
     """
     paragraph = text[start:end]
     if not _LETTER.search(paragraph):
+        return
+    body = paragraph.strip()
+    if not _MAY_SPLIT.search(body.rstrip(_TERMINALS + _CLOSERS)):
+        first = start + len(paragraph) - len(paragraph.lstrip())
+        yield first, first + len(body)
         return
     for sentence in segment(tokenizer.tokenize(paragraph)):
         tokens = [token for token in sentence if token.value]
