@@ -8,6 +8,7 @@ import random
 from bisect import bisect_right
 from collections.abc import Sequence
 from fractions import Fraction as F
+from functools import cache
 
 from storyscore.composition.harmony import QUALITY_INTERVALS, chord_pitch_classes
 from storyscore.composition.melody import LineNote
@@ -25,12 +26,18 @@ PHRASE_ARCH = 10
 
 def to_grid(value: F) -> F:
     """Round a beat value to the MIDI tick grid (480 per beat)."""
-    return F(round(value / TICK)) * TICK
+    return F(round(value * TICK.denominator), TICK.denominator)
 
 
 def articulate(duration: F, length: float) -> F:
     """Sounding length: ``length`` of the written value, never shorter than a tick."""
-    return max(TICK, to_grid(duration * F(length).limit_denominator(100)))
+    return max(TICK, to_grid(duration * _share(length)))
+
+
+@cache
+def _share(length: float) -> F:
+    """A legato share as a small fraction (there are a few per album, and many notes)."""
+    return F(length).limit_denominator(100)
 
 
 def velocity_at(beat: F, beats_per_bar: int, base: int) -> int:
@@ -98,10 +105,11 @@ def realise_line(
     """Degrees to MIDI notes; chromatic notes follow the chord (leading tone, borrowed ♭6).
     ``phrase`` (start, length in beats) shapes the dynamics as an arch over it."""
     scale = key.pitch_classes()
+    chord_starts = [chord.start for chord in chords]
     notes = []
     for item in line:
         pitch = key.degree_to_pitch(item.degree, tonic_midi)
-        chord = chord_at(chords, item.start)
+        chord = chord_at(chords, chord_starts, item.start)
         if chord is not None:
             tones = chord_pitch_classes(chord)
             pc = pitch % 12
@@ -129,9 +137,10 @@ def realise_line(
     return notes
 
 
-def chord_at(chords: Sequence[Chord], beat: F) -> Chord | None:
-    """The chord sounding at ``beat`` (``chords`` in time order, as a track holds them)."""
-    index = bisect_right(chords, beat, key=lambda chord: chord.start) - 1
+def chord_at(chords: Sequence[Chord], starts: Sequence[F], beat: F) -> Chord | None:
+    """The chord sounding at ``beat`` (``chords`` in time order, as a track holds them, and
+    ``starts`` their starts)."""
+    index = bisect_right(starts, beat) - 1
     if index >= 0 and beat < chords[index].start + chords[index].duration:
         return chords[index]
     return None

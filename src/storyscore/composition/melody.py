@@ -261,12 +261,19 @@ def _draw_figure(beats: int, degree: int, target_step: int, rng: random.Random) 
     if not rows:
         direction = (target_step > 0) - (target_step < 0)
         return tuple(direction * k for k in range(1, 2 * beats))
-    shapes = [shape for shape, _ in rows]
-    weights = [
-        count * math.prod(DEGREE_STABILITY[(degree + step) % 7] ** TONAL_PULL for step in shape)
-        for shape, count in rows
-    ]
-    return rng.choices(shapes, weights=weights)[0]
+    return rng.choices(
+        [shape for shape, _ in rows], weights=_weights(beats, degree % 7, target_step)
+    )[0]
+
+
+@cache
+def _weights(beats: int, degree_class: int, target_step: int) -> tuple[float, ...]:
+    """Each figure's corpus count times the stability of the degrees it passes through."""
+    return tuple(
+        count
+        * math.prod(DEGREE_STABILITY[(degree_class + step) % 7] ** TONAL_PULL for step in shape)
+        for shape, count in figure_table()[beats][target_step]
+    )
 
 
 @cache

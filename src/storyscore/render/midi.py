@@ -49,13 +49,13 @@ LEVEL_SPAN_DB = 6.0
 
 def beats_to_ticks(beats: Fraction | int) -> int:
     """Exact tick of a beat position; a position between ticks is a composition bug."""
-    ticks = Fraction(beats) * TICKS_PER_BEAT
-    if ticks.denominator != 1:
+    ticks, off_grid = divmod(beats.numerator * TICKS_PER_BEAT, beats.denominator)
+    if off_grid:
         raise RenderError(
             f"beat {beats} does not fall on the {TICKS_PER_BEAT}-ticks-per-beat grid; "
             "quantise the notes before rendering"
         )
-    return int(ticks)
+    return ticks
 
 
 def key_signature_name(key: Key) -> str:
@@ -174,11 +174,13 @@ def _as_track(
     timed: list[tuple[int, mido.Message | mido.MetaMessage]],
     end_tick: int,
 ) -> mido.MidiTrack:
-    """A MIDI track from messages at tick 0 and messages at absolute ticks (already sorted)."""
+    """A MIDI track from messages at tick 0 and messages at absolute ticks (already sorted,
+    made for this track: their delta times are set here)."""
     midi_track = mido.MidiTrack(opening)
     previous = 0
     for tick, message in timed:
-        midi_track.append(message.copy(skip_checks=True, time=tick - previous))
+        message.time = tick - previous
+        midi_track.append(message)
         previous = tick
     end = max(end_tick, previous)
     midi_track.append(mido.MetaMessage("end_of_track", time=end - previous))
