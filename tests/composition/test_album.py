@@ -1,5 +1,6 @@
 """The composed album as music: ranges, harmony, cadences, duet textures, determinism."""
 
+import statistics
 from dataclasses import replace
 from fractions import Fraction as F
 
@@ -211,3 +212,31 @@ def test_melody_dynamics_arch_over_each_phrase(album):
                 if note.start % bar == 0 and note.start >= 2 * bar:
                     (middle if 0.35 <= position <= 0.65 else edges).append(note.velocity)
     assert sum(middle) / len(middle) > sum(edges) / len(edges) + 3
+
+
+def test_broken_chords_complement_a_running_melody():
+    from storyscore.composition.arrangement import arpeggio_part
+    from storyscore.composition.harmony import make_chord
+    from storyscore.music.theory import Key
+
+    chords = [make_chord("I", Key(0, "major"), F(0), F(4))]
+
+    def onsets(**options) -> list[F]:
+        notes = arpeggio_part(chords, beats_per_bar=4, velocity=60, **options)
+        return [n.start for n in notes]
+
+    assert onsets(arousal=0.3, melody_runs=False) == [F(k, 2) for k in range(8)]
+    assert onsets(arousal=0.3, melody_runs=True) == [F(k) for k in range(4)]
+    assert onsets(arousal=-0.6, melody_runs=False) == [F(k) for k in range(4)]
+
+
+def test_melodies_run_on_in_eighths_between_motif_statements(album):
+    """Figures fill the long notes: in a story track most of the time the characters sound,
+    they move in notes shorter than a beat (about half the time before the figures)."""
+    shares = []
+    for track in album.tracks:
+        if track.plan.kind == "story" and track.plan.tempo_bpm <= 150:
+            notes = [n for p in track.parts if p.name in track.plan.characters for n in p.notes]
+            running = sum(n.duration for n in notes if n.duration < 1)
+            shares.append(float(running / sum(n.duration for n in notes)))
+    assert shares and statistics.median(shares) >= 0.7, shares

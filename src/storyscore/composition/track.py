@@ -185,7 +185,9 @@ def compose_track(
             melody_notes += [n for n in line_notes if n.velocity > base - 20]
             parts.append(Part(name=character, instrument=voice.instrument, notes=tuple(line_notes)))
 
-    parts += _accompaniment(plan, style, tuple(chords), melody_notes, base, rng)
+    parts += _accompaniment(
+        plan, style, tuple(chords), melody_notes, base, rng, melody_runs=elaboration >= 2
+    )
     if style.swing:
         parts = [
             p if p.is_drums else Part(p.name, p.instrument, tuple(arr.swing(p.notes)), p.is_drums)
@@ -572,12 +574,15 @@ def _accompaniment(
     melody: list[Note],
     base: int,
     rng: random.Random,
+    *,
+    melody_runs: bool,
 ) -> list[Part]:
     bpb = plan.beats_per_bar
     parts = []
     if style.name == "piano":
         notes = arr.piano_left_hand(
-            chords, beats_per_bar=bpb, velocity=base - 6, arousal=plan.arousal
+            chords, beats_per_bar=bpb, velocity=base - 6, arousal=plan.arousal,
+            melody_runs=melody_runs,
         )
         notes = arr.avoid_parallels(notes, chords, melody)
         parts.append(Part("Left hand", style.arpeggio or Instrument(0, "Piano"), tuple(notes)))
@@ -601,7 +606,7 @@ def _accompaniment(
     elif style.arpeggio is not None and plan.arousal > -0.35:
         arp = arr.arpeggio_part(
             chords, beats_per_bar=bpb, velocity=base - 12, arousal=plan.arousal,
-            lowest=arr.ARPEGGIO_ABOVE_BASS,
+            melody_runs=melody_runs, lowest=arr.ARPEGGIO_ABOVE_BASS,
         )
         parts.append(Part("Piano", style.arpeggio, tuple(arp)))
     if style.bass is not None:
