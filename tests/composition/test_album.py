@@ -240,3 +240,33 @@ def test_melodies_run_on_in_eighths_between_motif_statements(album):
             running = sum(n.duration for n in notes if n.duration < 1)
             shares.append(float(running / sum(n.duration for n in notes)))
     assert shares and statistics.median(shares) >= 0.7, shares
+
+
+def test_other_octave_moves_a_line_only_where_it_has_room():
+    from storyscore.composition.arrangement import other_octave
+    from storyscore.music.theory import Key
+
+    key = Key(0, "major")
+    assert other_octave(60, [0, 2, 4], key, 55, 84) == 72  # up: C E G fits above
+    assert other_octave(72, [0, 2, 4], key, 55, 84) == 60  # down when up has no room
+    assert other_octave(60, list(range(15)), key, 55, 84) == 60  # two octaves: no room
+
+
+def test_a_change_of_register_is_heard_an_octave_away(album):
+    """Where a restatement is followed by a "register" statement of the same character, the
+    motif comes back in its other octave (it used to be folded back into the usual range)."""
+    moves = []
+    for track in album.tracks:
+        bpb = track.plan.beats_per_bar
+        for first, second in zip(track.motif_statements, track.motif_statements[1:]):
+            if (first.character, first.transformation, second.transformation) != (
+                second.character, "restatement", "register"
+            ):
+                continue
+            voice = _voice(track, first.character)
+            pitches = [
+                min((n for n in voice.notes if n.start >= (s.bar - 1) * bpb), key=lambda n: n.start)
+                for s in (first, second)
+            ]
+            moves.append(abs(pitches[1].pitch - pitches[0].pitch))
+    assert moves and all(move == 12 for move in moves), moves

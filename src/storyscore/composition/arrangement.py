@@ -89,6 +89,18 @@ def octave_near(tonic: int, degrees: Sequence[int], key: Key, low: int, high: in
     )
 
 
+def other_octave(tonic: int, degrees: Sequence[int], key: Key, low: int, high: int) -> int:
+    """The line an octave away from ``tonic`` (the motif in another register), up or down,
+    whichever keeps more of it in ``low``..``high``; ``tonic`` itself when neither fits as well
+    (notes outside the range would be folded back and the change would not be heard)."""
+
+    def outside(candidate: int) -> int:
+        return sum(not low <= key.degree_to_pitch(d, candidate) <= high for d in degrees)
+
+    best = min((tonic + 12, tonic - 12), key=lambda t: (outside(t), t < tonic))
+    return best if outside(best) <= outside(tonic) else tonic
+
+
 def realise_line(
     line: Sequence[LineNote],
     *,

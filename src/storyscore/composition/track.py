@@ -46,6 +46,10 @@ DUET_STATES = ("meeting", "together", "conflict", "parting", "reunion")
 # two bars when fast.
 SLOW_BPM, FAST_BPM = 72, 150
 FAST_ELABORATION_BPM = 150
+# How far past its usual melody range a voice may reach for the "register" transformation,
+# in semitones: the styles' melody ranges sit about this far inside the comfortable ranges of
+# the composition guide (violin 62-88 of 55-93, cello 48-72 of 36-76).
+REGISTER_REACH = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +76,7 @@ class _Phrase:
     statements: tuple[tuple[str, int, Transformation], ...]  # character, bar index, how
     quiet: frozenset[str]  # characters heard only far away
     supporting: frozenset[str]  # countermelodies and guests: softer than the leader
+    lifted: bool = False  # the leader moved to its other octave (the "register" change)
 
 
 def phrase_count(bars: int) -> int:
@@ -123,24 +128,41 @@ def compose_track(
     base = int(46 + 30 * (plan.arousal + 1) / 2)
     legato = 0.6 if plan.arousal > 0.45 and plan.valence > 0 else 0.95
     by_voice: dict[str, list[Note]] = {character: [] for character in voices}
+    unheard_lifts: set[int] = set()  # phrases whose change of register found no room
+    last_tonic: dict[str, int] = {}  # where each voice was last heard
     for phrase in (intro, *phrases):
         leader = voices.get(phrase.leader)
         leader_line = phrase.lines.get(phrase.leader, ())
-        leader_tonic = (
-            arr.fit_register([n.degree for n in leader_line], plan.key, leader.low, leader.high)
-            if leader is not None and leader_line
-            else None
-        )
+        leader_tonic = None
+        if leader is not None and leader_line:
+            leader_degrees = [n.degree for n in leader_line]
+            leader_tonic = arr.fit_register(leader_degrees, plan.key, leader.low, leader.high)
+            if phrase.lifted:  # an octave from where it was last heard, past the usual range
+                before = last_tonic.get(phrase.leader, leader_tonic)
+                leader_tonic = arr.other_octave(
+                    before, leader_degrees, plan.key, *_lifted_range(leader)
+                )
+                if leader_tonic == before:
+                    unheard_lifts.add(phrase.start_bar)
         for character, line in phrase.lines.items():
             voice = voices[character]
             degrees = [n.degree for n in line]
             quiet = character in phrase.quiet
-            if quiet or leader_tonic is None or character == phrase.leader:
+            low, high = voice.low, voice.high
+            if quiet:
+                low, high = 36, 100
+            elif phrase.lifted and character == phrase.leader:
+                low, high = _lifted_range(voice)
+            if character == phrase.leader and leader_tonic is not None:
+                tonic = leader_tonic
+            elif quiet or leader_tonic is None:
                 tonic = arr.fit_register(degrees, plan.key, voice.low, voice.high)
             else:  # answers, thirds and countermelodies keep their place against the leader
                 tonic = arr.octave_near(leader_tonic, degrees, plan.key, voice.low, voice.high)
             if quiet:  # far away: an octave off the usual register
                 tonic += 12 if tonic + 12 + 7 <= 108 else -12
+            else:
+                last_tonic[character] = tonic
             if quiet:
                 velocity = max(20, base - 24)
             elif character in phrase.supporting:
@@ -155,8 +177,8 @@ def compose_track(
                 base_velocity=velocity,
                 beats_per_bar=bpb,
                 length=legato,
-                low=voice.low if not quiet else 36,
-                high=voice.high if not quiet else 100,
+                low=low,
+                high=high,
                 phrase=(phrase.start_bar * bar, phrase.bars * bar),
             )
     # The track closes with the main motif's head over the tonic.
@@ -197,7 +219,12 @@ def compose_track(
     markers += [Marker(p.start_bar * bar, p.label) for p in phrases]
     markers.append(Marker(end * bar, "outro"))
     statements = tuple(
-        MotifStatement(character=c, bar=b + 1, transformation=t)
+        MotifStatement(
+            character=c,
+            bar=b + 1,
+            # a register change with no room to move is heard, and recorded, as a restatement
+            transformation="restatement" if p.start_bar in unheard_lifts and t == "register" else t,
+        )
         for p in (intro, *phrases)
         for c, b, t in p.statements
         if voices[c].is_character
@@ -294,6 +321,12 @@ def _empty_intro() -> _Phrase:
     return _Phrase("intro", 0, INTRO_BARS, {}, "", (), frozenset(), frozenset())
 
 
+def _lifted_range(voice: Voice) -> tuple[int, int]:
+    """Where a voice may go for a change of register: its usual melody range widened by
+    REGISTER_REACH both ways, still inside what the instrument plays well (guide §4)."""
+    return voice.low - REGISTER_REACH, voice.high + REGISTER_REACH
+
+
 def _intro(plan: TrackPlan, guest: Voice, how: Transformation) -> _Phrase:
     """A character on stage who does not lead a phrase opens the track with its motif."""
     bar = F(plan.beats_per_bar)
@@ -363,8 +396,7 @@ def _phrase(
     )
     lines: dict[str, tuple[LineNote, ...]] = {}
     statements: list[tuple[str, int, Transformation]] = []
-    register_shift = 7 if how == "register" else 0
-    lines[leader.character] = transpose_line(main.notes, register_shift)
+    lines[leader.character] = main.notes
     statements += [(leader.character, start_bar + b, how) for b in main.idea_bars]
 
     if follower is not None:
@@ -385,7 +417,7 @@ def _phrase(
                 (follower.character, start_bar + 4, "restatement"),
             ]
         elif state == "together":
-            lines[follower.character] = _parallel(main, register_shift)
+            lines[follower.character] = _parallel(main)
             statements.append((follower.character, start_bar, "counterpoint"))
         elif state == "conflict":
             lines[follower.character] = _clash(follower.motif, main, start, bpb)
@@ -421,10 +453,11 @@ def _phrase(
         statements=tuple(statements),
         quiet=frozenset(quiet),
         supporting=frozenset(supporting),
+        lifted=how == "register",
     )
 
 
-def _parallel(main: PhraseLine, shift: int) -> tuple[LineNote, ...]:
+def _parallel(main: PhraseLine) -> tuple[LineNote, ...]:
     """Together: the same rhythm a third below, a sixth below in the second half, meeting
     the leader on the octave at the cadence."""
     notes = list(main.notes)
@@ -434,7 +467,7 @@ def _parallel(main: PhraseLine, shift: int) -> tuple[LineNote, ...]:
         gap = -2 if note.start < half else -5
         if index == len(notes) - 1:
             gap = -7
-        result.append(LineNote(note.start, note.duration, note.degree + gap + shift))
+        result.append(LineNote(note.start, note.duration, note.degree + gap))
     return tuple(result)
 
 
