@@ -270,3 +270,20 @@ def test_a_change_of_register_is_heard_an_octave_away(album):
             ]
             moves.append(abs(pitches[1].pitch - pitches[0].pitch))
     assert moves and all(move == 12 for move in moves), moves
+
+
+def test_an_augmented_motif_keeps_its_long_notes(album):
+    """Augmentation is heard as long notes: the running figures leave it alone."""
+    checked = 0
+    for track in album.tracks:
+        bpb = track.plan.beats_per_bar
+        for statement in track.motif_statements:
+            if statement.transformation != "augmentation":
+                continue
+            start = (statement.bar - 1) * bpb
+            voice = _voice(track, statement.character)
+            notes = [n for n in voice.notes if start <= n.start < start + 2 * bpb]
+            assert min(n.start for n in notes) == start
+            assert statistics.fmean(float(n.duration) for n in notes) >= 0.9, statement
+            checked += 1
+    assert checked

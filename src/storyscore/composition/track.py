@@ -12,6 +12,7 @@ import random
 from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction as F
+from math import ceil
 
 from storyscore.composition import arrangement as arr
 from storyscore.composition.harmony import Slot, choose_chord, make_chord
@@ -385,9 +386,10 @@ def _phrase(
     start = start_bar * bar
     idea = _transform(leader.motif, how, bpb)
     main = period(idea, beats_per_bar=bpb, rng=rng, start=start)
-    # The motif is heard whole where it is first stated, and by its head (first bar) later,
-    # so that running figures vary the rest.
-    kept_bars = 2 if how == "statement" or elaboration < 2 else 1
+    # The motif is heard whole where it is first stated or augmented (its long notes are the
+    # point), and by its head (first bar) later, so that running figures vary the rest.
+    whole = how in ("statement", "augmentation") or elaboration < 2
+    kept_bars = max(2, ceil(idea.length / bar)) if whole else 1
     keep = tuple((start + b * bar, start + (b + kept_bars) * bar) for b in main.idea_bars)
     # Only the track's last cadence is held to the end; others lead on into the next phrase.
     then = None if closes_track else main.notes[-1].degree
