@@ -42,7 +42,6 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
 from typing import NamedTuple
 
 from storyscore.analysis.model import Character
@@ -217,25 +216,39 @@ def _tokenise_all(sentences: Sequence[str]) -> list[list[_Word]]:
     """Cut every sentence into words, carrying the open quotation from sentence to sentence."""
     words = []
     quoted = False
+    # Most words follow a single space after a word that is not all capitals: such a word
+    # depends only on its spelling and the open quotation, and one (immutable) _Word serves
+    # every occurrence (a novel has over 100,000 words and under 10,000 spellings).
+    plain: tuple[dict[str, _Word], dict[str, _Word]] = ({}, {})
     for sentence in sentences:
-        sentence_words, quoted = _tokenise(sentence, quoted)
+        sentence_words, quoted = _tokenise(sentence, quoted, plain)
         words.append(sentence_words)
     return words
 
 
-def _tokenise(sentence: str, quoted: bool) -> tuple[list[_Word], bool]:
-    """The words of one sentence, and whether a quotation is still open after it."""
+def _plain_word(raw: str, quoted: bool) -> _Word:
+    """A word after a single space, not at a sentence or quotation start."""
+    possessive = raw.endswith(_POSSESSIVE_ENDINGS)
+    text = raw[:-2] if possessive else raw
+    titled = text[0].isupper() and not text.isupper()
+    return _Word(text, text.lower(), titled, False, True, possessive, quoted, "")
+
+
+def _tokenise(
+    sentence: str, quoted: bool, plain: tuple[dict[str, _Word], dict[str, _Word]]
+) -> tuple[list[_Word], bool]:
+    """The words of one sentence, and whether a quotation is still open after it;
+    ``plain`` holds the plain words already made, outside and inside quotations."""
     words: list[_Word] = []
-    make_word = partial(tuple.__new__, _Word)  # a novel has 100,000s of words: no keywords
     previous: str | None = None
     shouted_start = True  # only all-capital words so far: a screenplay cue ("BOB Hi.")
     for gap_text, raw in _GAP_AND_WORD.findall(sentence):
-        if gap_text == " " and not shouted_start:  # most words: joined, nothing forces a capital
-            possessive = raw.endswith(_POSSESSIVE_ENDINGS)
-            text = raw[:-2] if possessive else raw
-            titled = text[0].isupper() and not text.isupper()
-            fields = (text, text.lower(), titled, False, True, possessive, quoted, "")
-            words.append(make_word(fields))
+        if gap_text == " " and not shouted_start:
+            made = plain[quoted]
+            word = made.get(raw)
+            if word is None:
+                word = made[raw] = _plain_word(raw, quoted)
+            words.append(word)
             previous = raw
             continue
         if gap_text == " ":
@@ -254,8 +267,7 @@ def _tokenise(sentence: str, quoted: bool) -> tuple[list[_Word], bool]:
         possessive = raw.endswith(_POSSESSIVE_ENDINGS)
         text = raw[:-2] if possessive else raw
         titled = text[0].isupper() and not text.isupper()
-        fields = (text, text.lower(), titled, forced, joined, possessive, quoted, gap)
-        words.append(make_word(fields))
+        words.append(_Word(text, text.lower(), titled, forced, joined, possessive, quoted, gap))
         previous = raw
     trailing = _TRAILING.search(sentence)
     if trailing is not None:
