@@ -3,6 +3,7 @@
 import statistics
 from dataclasses import replace
 from fractions import Fraction as F
+from itertools import pairwise
 
 import pytest
 
@@ -258,7 +259,7 @@ def test_a_change_of_register_is_heard_an_octave_away(album):
     moves = []
     for track in album.tracks:
         bpb = track.plan.beats_per_bar
-        for first, second in zip(track.motif_statements, track.motif_statements[1:]):
+        for first, second in pairwise(track.motif_statements):
             if (first.character, first.transformation, second.transformation) != (
                 second.character, "restatement", "register"
             ):
