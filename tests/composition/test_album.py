@@ -288,3 +288,15 @@ def test_an_augmented_motif_keeps_its_long_notes(album):
             assert statistics.fmean(float(n.duration) for n in notes) >= 0.9, statement
             checked += 1
     assert checked
+
+
+def test_each_character_plays_one_note_at_a_time(album):
+    """A character's voice is one instrument's melody: no chords, no overlapping entries (a
+    flute cannot play two notes)."""
+    characters = {theme.character for theme in album.themes}
+    for track in album.tracks:
+        for part in track.parts:
+            if part.name in characters:
+                notes = sorted(part.notes, key=lambda n: (n.start, n.pitch))
+                overlaps = [(a.start, b.start) for a, b in pairwise(notes) if b.start < a.end]
+                assert not overlaps, (track.plan.number, part.name, overlaps[:3])

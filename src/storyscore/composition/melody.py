@@ -60,7 +60,7 @@ def motif_notes(motif: Motif, start: F, *, shift: int = 0) -> list[LineNote]:
     return notes
 
 
-def _fill_to(notes: list[LineNote], end: F) -> list[LineNote]:
+def fill_to(notes: list[LineNote], end: F) -> list[LineNote]:
     """Hold the last note until ``end`` (or cut notes that pass it)."""
     kept = [n for n in notes if n.start < end]
     if not kept:
@@ -74,7 +74,7 @@ def _first_bar(motif: Motif, beats_per_bar: int) -> list[LineNote]:
     notes = [n for n in motif_notes(motif, F(0)) if n.start < beats_per_bar]
     if len(notes) < 2:  # a bar held on one note: give it a plain pulse instead
         return [LineNote(F(b), F(1), motif.degrees[0]) for b in range(beats_per_bar)]
-    return _fill_to(notes, F(beats_per_bar))
+    return fill_to(notes, F(beats_per_bar))
 
 
 def _approach(previous: int, target: int, rhythm: list[LineNote], start: F) -> list[LineNote]:
@@ -116,7 +116,7 @@ def period(idea: Motif, *, beats_per_bar: int, rng: random.Random, start: F = F(
 
     def place_idea(at_bar: int, bars: int) -> None:
         notes.extend(
-            _fill_to(motif_notes(idea, start + at_bar * bar), start + (at_bar + bars) * bar)
+            fill_to(motif_notes(idea, start + at_bar * bar), start + (at_bar + bars) * bar)
         )
 
     def place_head(at_bar: int, shift: int) -> None:

@@ -20,6 +20,7 @@ from storyscore.composition.melody import (
     LineNote,
     PhraseLine,
     elaborate,
+    fill_to,
     motif_notes,
     period,
     transpose_line,
@@ -482,9 +483,10 @@ def _clash(motif: Motif, main: PhraseLine, start: F, bpb: int) -> tuple[LineNote
     for bar_index in range(8):
         if bar_index in (3, 7):
             continue  # leave the cadences to the leader
-        notes += motif_notes(head, start + bar_index * bpb + 1, shift=shift)
-    end = start + 8 * bpb
-    return tuple(n for n in notes if n.start + n.duration <= end)
+        # Each entry lasts until the next (one voice plays one note at a time).
+        until = start + (bar_index + 1) * bpb + (0 if bar_index + 1 in (3, 7) else 1)
+        notes += fill_to(motif_notes(head, start + bar_index * bpb + 1, shift=shift), until)
+    return tuple(notes)
 
 
 def _drift(main: PhraseLine, rng: random.Random) -> tuple[LineNote, ...]:
