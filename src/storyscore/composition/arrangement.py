@@ -61,6 +61,11 @@ def phrase_arch(beat: F, origin: F, length: F) -> int:
     return round(PHRASE_ARCH * math.sin(math.pi * position))
 
 
+def _outside(degrees: Sequence[int], key: Key, tonic: int, low: int, high: int) -> int:
+    """How many notes of a line on ``tonic`` fall outside ``low``..``high``."""
+    return sum(not low <= key.degree_to_pitch(d, tonic) <= high for d in degrees)
+
+
 def fit_register(degrees: Sequence[int], key: Key, low: int, high: int) -> int:
     """The tonic MIDI pitch that keeps the most of a line within ``low``..``high``."""
     centre = (low + high) // 2
@@ -68,9 +73,8 @@ def fit_register(degrees: Sequence[int], key: Key, low: int, high: int) -> int:
     best, best_tonic = None, tonic
     for candidate in (tonic - 12, tonic, tonic + 12):
         pitches = [key.degree_to_pitch(d, candidate) for d in degrees]
-        outside = sum(p < low or p > high for p in pitches)
         middle = abs((min(pitches) + max(pitches)) / 2 - centre) if pitches else 0
-        score = (outside, middle)
+        score = (_outside(degrees, key, candidate, low, high), middle)
         if best is None or score < best:
             best, best_tonic = score, candidate
     return best_tonic
@@ -79,13 +83,9 @@ def fit_register(degrees: Sequence[int], key: Key, low: int, high: int) -> int:
 def octave_near(tonic: int, degrees: Sequence[int], key: Key, low: int, high: int) -> int:
     """``tonic`` moved by whole octaves only as far as needed to keep a line in its range, so a
     second voice keeps its written place against the first."""
-
-    def outside(candidate: int) -> int:
-        pitches = [key.degree_to_pitch(d, candidate) for d in degrees]
-        return sum(p < low or p > high for p in pitches)
-
     return min(
-        (tonic + 12 * k for k in (0, -1, 1, -2, 2)), key=lambda t: (outside(t), abs(t - tonic))
+        (tonic + 12 * k for k in (0, -1, 1, -2, 2)),
+        key=lambda t: (_outside(degrees, key, t, low, high), abs(t - tonic)),
     )
 
 
@@ -95,7 +95,7 @@ def other_octave(tonic: int, degrees: Sequence[int], key: Key, low: int, high: i
     (notes outside the range would be folded back and the change would not be heard)."""
 
     def outside(candidate: int) -> int:
-        return sum(not low <= key.degree_to_pitch(d, candidate) <= high for d in degrees)
+        return _outside(degrees, key, candidate, low, high)
 
     best = min((tonic + 12, tonic - 12), key=lambda t: (outside(t), t < tonic))
     return best if outside(best) <= outside(tonic) else tonic
