@@ -226,12 +226,12 @@ def _tokenise_all(sentences: Sequence[str]) -> list[list[_Word]]:
     return words
 
 
-def _plain_word(raw: str, quoted: bool) -> _Word:
-    """A word after a single space, not at a sentence or quotation start."""
+def _word(raw: str, *, forced: bool, joined: bool, quoted: bool, gap: str) -> _Word:
+    """A word as written (``raw``) and where it stands, its possessive "'s" dropped."""
     possessive = raw.endswith(_POSSESSIVE_ENDINGS)
     text = raw[:-2] if possessive else raw
     titled = text[0].isupper() and not text.isupper()
-    return _Word(text, text.lower(), titled, False, True, possessive, quoted, "")
+    return _Word(text, text.lower(), titled, forced, joined, possessive, quoted, gap)
 
 
 def _tokenise(
@@ -247,7 +247,8 @@ def _tokenise(
             made = plain[quoted]
             word = made.get(raw)
             if word is None:
-                word = made[raw] = _plain_word(raw, quoted)
+                # after a single space, not at a sentence or quotation start
+                word = made[raw] = _word(raw, forced=False, joined=True, quoted=quoted, gap="")
             words.append(word)
             previous = raw
             continue
@@ -264,10 +265,7 @@ def _tokenise(
             forced = gap[-1] in _OPENERS or not _SENTENCE_BREAK.isdisjoint(gap)
             joined = False
         shouted_start = shouted_start and raw.isupper() and not gap.strip("-'\u2019")
-        possessive = raw.endswith(_POSSESSIVE_ENDINGS)
-        text = raw[:-2] if possessive else raw
-        titled = text[0].isupper() and not text.isupper()
-        words.append(_Word(text, text.lower(), titled, forced, joined, possessive, quoted, gap))
+        words.append(_word(raw, forced=forced, joined=joined, quoted=quoted, gap=gap))
         previous = raw
     trailing = _TRAILING.search(sentence)
     if trailing is not None:
