@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from fractions import Fraction as F
 from functools import cache
 from importlib import resources
-from math import ceil
 
 from storyscore.composition.model import Motif
 
@@ -109,7 +108,7 @@ def _nearest(candidates: tuple[int, ...], previous: int) -> int:
 def period(idea: Motif, *, beats_per_bar: int, rng: random.Random, start: F = F(0)) -> PhraseLine:
     """An 8-bar period on ``idea`` (antecedent to a half cadence, consequent to the tonic)."""
     bar = F(beats_per_bar)
-    idea_bars = min(4, max(1, ceil(idea.length / bar)))
+    idea_bars = min(4, max(1, math.ceil(idea.length / bar)))
     head = _first_bar(idea, beats_per_bar)
     sequence_step = rng.choice((-1, 1))
     notes: list[LineNote] = []

@@ -391,7 +391,7 @@ def _phrase(
     # point), and by its head (first bar) later, so that running figures vary the rest.
     whole = how in ("statement", "augmentation") or elaboration < 2
     kept_bars = max(2, ceil(idea.length / bar)) if whole else 1
-    keep = tuple((start + b * bar, start + (b + kept_bars) * bar) for b in main.idea_bars)
+    keep = _idea_spans(main, start, bar, kept_bars)
     # Only the track's last cadence is held to the end; others lead on into the next phrase.
     then = None if closes_track else main.notes[-1].degree
     main = PhraseLine(
@@ -405,9 +405,9 @@ def _phrase(
     if follower is not None:
         if state == "meeting":
             answer = period(follower.motif, beats_per_bar=bpb, rng=rng, start=start)
-            answer_ideas = tuple((start + b * bar, start + (b + 2) * bar) for b in answer.idea_bars)
+            kept = _idea_spans(answer, start, bar, 2)
             answer = PhraseLine(
-                elaborate(answer.notes, level=elaboration, rng=rng, keep=answer_ideas, then=then),
+                elaborate(answer.notes, level=elaboration, rng=rng, keep=kept, then=then),
                 answer.idea_bars,
             )
             split = 4 * bar  # call in bars 1-4, response in bars 5-8
@@ -458,6 +458,12 @@ def _phrase(
         supporting=frozenset(supporting),
         lifted=how == "register",
     )
+
+
+def _idea_spans(line: PhraseLine, start: F, bar: F, bars: int) -> tuple[tuple[F, F], ...]:
+    """(start, end) in beats of the first ``bars`` bars of each statement of a phrase's idea:
+    what running figures leave as it is."""
+    return tuple((start + b * bar, start + (b + bars) * bar) for b in line.idea_bars)
 
 
 def _parallel(main: PhraseLine) -> tuple[LineNote, ...]:
