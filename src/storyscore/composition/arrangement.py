@@ -239,6 +239,12 @@ def sounding_at(notes: Sequence[Note], beat: F) -> int | None:
     return highest_at(notes, [beat])[0]
 
 
+def reaching(starts: Sequence[F], longest: F, start: F, end: F) -> slice:
+    """Where in ``starts`` (sorted onsets of items no longer than ``longest``) are the items
+    that may sound between ``start`` and ``end``: a bisection, not a scan of every item."""
+    return slice(bisect_right(starts, start - longest), bisect_right(starts, end))
+
+
 def highest_at(notes: Sequence[Note], beats: Sequence[F]) -> list[int | None]:
     """The highest pitch sounding at each of ``beats``, searching only notes that can reach it."""
     ordered = sorted(notes, key=lambda n: n.start)
@@ -246,9 +252,11 @@ def highest_at(notes: Sequence[Note], beats: Sequence[F]) -> list[int | None]:
     longest = max((n.duration for n in ordered), default=F(0))
     result = []
     for beat in beats:
-        stop = bisect_right(starts, beat)
-        first = bisect_right(starts, beat - longest)
-        pitches = [n.pitch for n in ordered[first:stop] if beat < n.start + n.duration]
+        pitches = [
+            n.pitch
+            for n in ordered[reaching(starts, longest, beat, beat)]
+            if beat < n.start + n.duration
+        ]
         result.append(max(pitches) if pitches else None)
     return result
 

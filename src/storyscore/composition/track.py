@@ -9,7 +9,6 @@ state (guide §5); when one is absent, it is heard only as a distant fragment.
 from __future__ import annotations
 
 import random
-from bisect import bisect_left
 from dataclasses import dataclass
 from fractions import Fraction as F
 from math import ceil
@@ -574,13 +573,12 @@ def _fit_slots(
     """A chord per slot, each the best fit for the melody heard over it."""
     bpb = plan.beats_per_bar
     chords = []
-    # Only notes starting less than the longest note before a slot can sound in it: found by
-    # bisection, then read in their given order.
+    # The notes that may sound in a slot are found by onset, then read in their given order.
     by_start = sorted(range(len(heard_lines)), key=lambda i: heard_lines[i][0].start)
     starts = [heard_lines[i][0].start for i in by_start]
     longest = max((note.duration for note, _ in heard_lines), default=F(0))
     for slot, start, length in slots:
-        near = by_start[bisect_left(starts, start - longest) : bisect_left(starts, start + length)]
+        near = by_start[arr.reaching(starts, longest, start, start + length)]
         heard = [
             (plan.key.degree_to_pitch(note.degree, plan.key.tonic) % 12, share * weight)
             for note, share in (heard_lines[i] for i in sorted(near))
