@@ -300,3 +300,68 @@ def test_each_character_plays_one_note_at_a_time(album):
                 notes = sorted(part.notes, key=lambda n: (n.start, n.pitch))
                 overlaps = [(a.start, b.start) for a, b in pairwise(notes) if b.start < a.end]
                 assert not overlaps, (track.plan.number, part.name, overlaps[:3])
+
+
+def _phrase_openings(track: Track) -> list[tuple[str, int]]:
+    """(character, first pitch) of each phrase's leading statement, in its usual register (a
+    change of register and the voices that join in left out)."""
+    bpb = track.plan.beats_per_bar
+    openings = []
+    seen = set()
+    for s in track.motif_statements:
+        phrase_start = (s.bar - 3) % 8 == 0  # after the 2-bar intro, every 8 bars
+        if not phrase_start or s.bar in seen:
+            continue
+        seen.add(s.bar)
+        if s.transformation in ("register", "counterpoint", "fragment", "distant-fragment"):
+            continue
+        notes = [n for n in _voice(track, s.character).notes if n.start >= (s.bar - 1) * bpb]
+        openings.append((s.character, min(notes, key=lambda n: n.start).pitch))
+    return openings
+
+
+def test_the_tune_keeps_its_register_when_it_passes_to_another_voice(album):
+    """Where the two leads' ranges share an octave or more, the one taking the tune over begins
+    its phrases within an octave of where the main voice began, rather than each being centred
+    in its own range (a violin at 76 handing over to a flute at 85 made the melody leap)."""
+    from storyscore.composition.styles import STYLES as STYLE_TABLE
+
+    (low_a, high_a), (low_b, high_b) = STYLE_TABLE[album.style].melody_ranges[:2]
+    if min(high_a, high_b) - max(low_a, low_b) < 12:
+        pytest.skip("the leads share less than an octave: the tune changes octave with them")
+    main = album.themes[0].character
+    compared = 0
+    for track in album.tracks:
+        openings = _phrase_openings(track)
+        first = next((pitch for character, pitch in openings if character == main), None)
+        for character, pitch in openings:
+            if first is not None and character != main:
+                assert abs(pitch - first) <= 12, (track.plan.number, openings)
+                compared += 1
+    assert compared
+
+
+def test_a_distant_fragment_sounds_under_the_tune(album):
+    """An absent lead remembered far away is heard an octave under its register, beneath the
+    voices carrying the tune, not above them."""
+    characters = {theme.character for theme in album.themes}
+    checked = 0
+    for track in album.tracks:
+        bpb = track.plan.beats_per_bar
+        for s in track.motif_statements:
+            if s.transformation != "distant-fragment":
+                continue
+            start = (s.bar - 1) * bpb
+            fragment = [n.pitch for n in _voice(track, s.character).notes if start <= n.start]
+            fragment = fragment[:3]
+            phrase_start = start - 5 * bpb
+            tune = [
+                n.pitch
+                for p in track.parts
+                if p.name in characters and p.name != s.character
+                for n in p.notes
+                if phrase_start <= n.start < phrase_start + 8 * bpb
+            ]
+            assert max(fragment) < statistics.fmean(tune), (track.plan.number, fragment)
+            checked += 1
+    assert checked

@@ -51,6 +51,8 @@ FAST_ELABORATION_BPM = 150
 # in semitones: the styles' melody ranges sit about this far inside the comfortable ranges of
 # the composition guide (violin 62-88 of 55-93, cello 48-72 of 36-76).
 REGISTER_REACH = 5
+# The lowest tonic of a voice heard far away (an octave under its usual register).
+QUIET_LOWEST = 36
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,13 +133,15 @@ def compose_track(
     by_voice: dict[str, list[Note]] = {character: [] for character in voices}
     unheard_lifts: set[int] = set()  # phrases whose change of register found no room
     last_tonic: dict[str, int] = {}  # where each voice was last heard
+    band = _tune_register(phrases[0], voices, plan)
     for phrase in (intro, *phrases):
         leader = voices.get(phrase.leader)
         leader_line = phrase.lines.get(phrase.leader, ())
         leader_tonic = None
         if leader is not None and leader_line:
             leader_degrees = [n.degree for n in leader_line]
-            leader_tonic = arr.fit_register(leader_degrees, plan.key, leader.low, leader.high)
+            # whoever leads sings in the octave nearest the tune's register
+            leader_tonic = arr.octave_near(band, leader_degrees, plan.key, leader.low, leader.high)
             if phrase.lifted:  # an octave from where it was last heard, past the usual range
                 before = last_tonic.get(phrase.leader, leader_tonic)
                 leader_tonic = arr.other_octave(
@@ -160,8 +164,8 @@ def compose_track(
                 tonic = arr.fit_register(degrees, plan.key, voice.low, voice.high)
             else:  # answers, thirds and countermelodies keep their place against the leader
                 tonic = arr.octave_near(leader_tonic, degrees, plan.key, voice.low, voice.high)
-            if quiet:  # far away: an octave off the usual register
-                tonic += 12 if tonic + 12 + 7 <= 108 else -12
+            if quiet:  # far away: an octave below the usual register, under the tune
+                tonic -= 12 if tonic - 12 >= QUIET_LOWEST else -12
             else:
                 last_tonic[character] = tonic
             if quiet:
@@ -192,7 +196,7 @@ def compose_track(
     by_voice[lead.character] += arr.realise_line(
         closing,
         key=plan.key,
-        tonic_midi=arr.fit_register([n.degree for n in closing], plan.key, lead.low, lead.high),
+        tonic_midi=arr.octave_near(band, [n.degree for n in closing], plan.key, lead.low, lead.high),
         chords=chords,
         base_velocity=base,
         beats_per_bar=bpb,
@@ -316,6 +320,17 @@ def _plan_phrases(
         )
         stated.update(c for c, _, _ in phrases[-1].statements)
     return intro, phrases
+
+
+def _tune_register(first: _Phrase, voices: dict[str, Voice], plan: TrackPlan) -> int:
+    """The tonic (MIDI) of the register where the track's tune is sung: the main voice's, as
+    fitted to its first phrase. Whoever leads later sings in the octave nearest this that its
+    own range allows, so the tune stays in one band as it passes between voices rather than
+    each phrase being centred in its own range (which put phrases of one track an octave
+    apart, and the skyline across two or three octaves)."""
+    voice = voices[first.leader]
+    degrees = [n.degree for n in first.lines[first.leader]]
+    return arr.fit_register(degrees, plan.key, voice.low, voice.high)
 
 
 def _empty_intro() -> _Phrase:
