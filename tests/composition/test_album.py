@@ -365,3 +365,35 @@ def test_a_distant_fragment_sounds_under_the_tune(album):
             assert max(fragment) < statistics.fmean(tune), (track.plan.number, fragment)
             checked += 1
     assert checked
+
+
+def test_a_restated_motif_keeps_its_head_and_runs_on_from_its_fourth_note(album):
+    """A restatement keeps the motif's first four notes as written (its rhythm and contour);
+    a fourth note of a beat or more, on the beat, starts a running figure on its pitch (it
+    used to be held, with the rest of the motif's first bar)."""
+    from storyscore.composition.track import FAST_ELABORATION_BPM
+
+    if album.style == "jazz":
+        pytest.skip("swung: written onsets are moved")
+    motifs = {theme.character: theme.motif for theme in album.themes}
+    checked = 0
+    for track in album.tracks:
+        if track.plan.tempo_bpm > FAST_ELABORATION_BPM:
+            continue  # fast tracks only lead into notes: their motifs stay whole
+        bpb = track.plan.beats_per_bar
+        for s in track.motif_statements:
+            motif = motifs[s.character]
+            fourth = sum(motif.durations[:3], F(0))
+            leads_phrase = (s.bar - 3) % 8 == 0  # after the 2-bar intro, every 8 bars
+            if not leads_phrase or s.transformation not in ("restatement", "reharmonisation"):
+                continue
+            if motif.durations[3] < 1 or fourth.denominator != 1 or len(motif.durations) == 4:
+                continue
+            start = (s.bar - 1) * bpb
+            notes = [n for n in _voice(track, s.character).notes if n.start >= start]
+            onsets = [n.start - start for n in notes[:4]]
+            assert onsets == [sum(motif.durations[:k], F(0)) for k in range(4)], s
+            during = [n for n in notes if fourth <= n.start - start < fourth + motif.durations[3]]
+            assert len(during) > 1, s
+            checked += 1
+    assert checked

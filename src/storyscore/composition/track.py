@@ -53,6 +53,8 @@ FAST_ELABORATION_BPM = 150
 REGISTER_REACH = 5
 # The lowest tonic of a voice heard far away (an octave under its usual register).
 QUIET_LOWEST = 36
+# A restated motif is known by its head: the notes that running figures leave as they are.
+HEAD_NOTES = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,10 +404,12 @@ def _phrase(
     idea = _transform(leader.motif, how, bpb)
     main = period(idea, beats_per_bar=bpb, rng=rng, start=start)
     # The motif is heard whole where it is first stated or augmented (its long notes are the
-    # point), and by its head (first bar) later, so that running figures vary the rest.
+    # point), and by its head (its first notes) later, so that running figures vary the rest.
     whole = how in ("statement", "augmentation") or elaboration < 2
-    kept_bars = max(2, ceil(idea.length / bar)) if whole else 1
-    keep = _idea_spans(main, start, bar, kept_bars)
+    if whole:
+        keep = _idea_spans(main, start, bar, max(2, ceil(idea.length / bar)))
+    else:
+        keep = _head_spans(main, idea, start, bar)
     # Only the track's last cadence is held to the end; others lead on into the next phrase.
     then = None if closes_track else main.notes[-1].degree
     main = PhraseLine(
@@ -478,6 +482,14 @@ def _idea_spans(line: PhraseLine, start: F, bar: F, bars: int) -> tuple[tuple[F,
     """(start, end) in beats of the first ``bars`` bars of each statement of a phrase's idea:
     what running figures leave as it is."""
     return tuple((start + b * bar, start + (b + bars) * bar) for b in line.idea_bars)
+
+
+def _head_spans(line: PhraseLine, idea: Motif, start: F, bar: F) -> tuple[tuple[F, F], ...]:
+    """(start, end) in beats of the head of each statement of a phrase's idea: its first
+    HEAD_NOTES notes, which carry its rhythm and contour. Running figures may fill the last of
+    them from its onset and pitch on, and everything after it."""
+    head = sum(idea.durations[: HEAD_NOTES - 1], F(0))
+    return tuple((start + b * bar, start + b * bar + head) for b in line.idea_bars)
 
 
 def _parallel(main: PhraseLine) -> tuple[LineNote, ...]:
