@@ -113,3 +113,24 @@ def test_figure_table_is_learnt_counts_of_generic_figures():
             assert all(len(shape) == 2 * beats - 1 and count >= 5 for shape, count in rows)
     # Fiddlers fill a rising third in two beats with a scale most often.
     assert max(table[2][4], key=lambda row: row[1])[0] == (1, 2, 3)
+
+
+def test_lively_figures_leap_and_calm_ones_step():
+    """Running figures lean to the track's liveliness: wider moves when lively, steps when
+    calm, the corpus's own mix in between."""
+    from storyscore.composition.melody import LineNote, elaborate
+
+    line = tuple(LineNote(F(2 * k), F(2), (3 * k) % 5) for k in range(24))  # many moves
+
+    def mean_move(liveliness: float) -> float:
+        moves = []
+        for seed in range(10):
+            notes = elaborate(
+                line, level=2, rng=random.Random(seed), then=0, liveliness=liveliness
+            )
+            moves += [abs(b.degree - a.degree) for a, b in zip(notes, notes[1:])]
+        return sum(moves) / len(moves)
+
+    calm, usual, lively = mean_move(-1.0), mean_move(0.0), mean_move(1.0)
+    assert calm < usual < lively
+    assert lively - calm > 0.3, (calm, usual, lively)

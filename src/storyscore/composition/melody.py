@@ -28,9 +28,14 @@ FIGURES_FILE = "figures.json"
 # diatonic degrees, major and natural minor averaged, relative to the tonic. Tonal melodies
 # sound their degrees roughly in proportion (Krumhansl 1990), so figures are drawn with it,
 # raised to TONAL_PULL: at 1 the melodies' pitch-class entropy stays at 2.90 bits, at 3 it
-# comes to 2.86 (fiddle tunes: 2.66; eval/music.py).
+# comes to 2.86, at 4 (with the leaning to liveliness below) to 2.78-2.84 by style (fiddle
+# tunes: 2.66; eval/music.py).
 DEGREE_STABILITY = (1.0, 0.55, 0.77, 0.6, 0.78, 0.6, 0.49)
-TONAL_PULL = 3
+TONAL_PULL = 4
+# Lively music moves in wider intervals, calm music by step (Gabrielsson & Lindström 2010):
+# a figure's weight is multiplied by LEAP_PULL ** (liveliness * (its mean move in degrees - 1)),
+# liveliness from -1 (calm: steps favoured) to 1 (lively: leaps favoured).
+LEAP_PULL = 4.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +167,7 @@ def elaborate(
     rng: random.Random,
     keep: tuple[tuple[F, F], ...] = (),
     then: int | None = None,
+    liveliness: float = 0.0,
 ) -> tuple[LineNote, ...]:
     """Fill long notes with the figures that connect them (guide §4), so a returning phrase is
     varied rather than repeated and the line moves on. Every changed note keeps its strong
@@ -171,7 +177,8 @@ def elaborate(
 
     Notes starting inside a ``keep`` span (start, end) stay as they are: motif statements that
     must be heard whole. ``then`` is the degree the line goes on to after its last note; without
-    it the last note is held (the track's final cadence).
+    it the last note is held (the track's final cadence). ``liveliness`` (-1..1) leans the
+    choice of figures toward steps (calm) or leaps (lively).
     """
     if level <= 0:
         return notes
@@ -181,7 +188,7 @@ def elaborate(
         """One figure per move from a scale degree, so that it recurs, as in a tune."""
         move = (beats, degree % 7, step)
         if move not in drawn:
-            drawn[move] = _draw_figure(beats, degree, step, rng)
+            drawn[move] = _draw_figure(beats, degree, step, rng, liveliness)
         return drawn[move]
 
     result: list[LineNote] = []
@@ -252,27 +259,40 @@ def _figures_to(
     return notes
 
 
-def _draw_figure(beats: int, degree: int, target_step: int, rng: random.Random) -> tuple[int, ...]:
+def _draw_figure(
+    beats: int, degree: int, target_step: int, rng: random.Random, liveliness: float
+) -> tuple[int, ...]:
     """Steps above ``degree`` of eighths 2..n of a figure that leads ``target_step`` degrees
-    on, drawn by corpus count times how well its notes sit in the key (the tonal hierarchy);
-    a plain scale when the corpus has none that far."""
+    on, drawn by corpus count times how well its notes sit in the key (the tonal hierarchy),
+    leaning to leaps or steps with ``liveliness``; a plain scale when the corpus has none that
+    far."""
     rows = figure_table()[beats].get(target_step)
     if not rows:
         direction = (target_step > 0) - (target_step < 0)
         return tuple(direction * k for k in range(1, 2 * beats))
     return rng.choices(
-        [shape for shape, _ in rows], weights=_weights(beats, degree % 7, target_step)
+        [shape for shape, _ in rows],
+        weights=_weights(beats, degree % 7, target_step, liveliness),
     )[0]
 
 
 @cache
-def _weights(beats: int, degree_class: int, target_step: int) -> tuple[float, ...]:
-    """Each figure's corpus count times the stability of the degrees it passes through."""
+def _weights(
+    beats: int, degree_class: int, target_step: int, liveliness: float
+) -> tuple[float, ...]:
+    """Each figure's corpus count times the stability of the degrees it passes through, and
+    its leaping leaned to the track's liveliness."""
     return tuple(
         count
         * math.prod(DEGREE_STABILITY[(degree_class + step) % 7] ** TONAL_PULL for step in shape)
+        * LEAP_PULL ** (liveliness * (_mean_move((0, *shape, target_step)) - 1))
         for shape, count in figure_table()[beats][target_step]
     )
+
+
+def _mean_move(degrees: tuple[int, ...]) -> float:
+    """The mean size of the moves between successive degrees."""
+    return sum(abs(b - a) for a, b in zip(degrees, degrees[1:])) / (len(degrees) - 1)
 
 
 @cache

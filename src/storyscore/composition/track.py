@@ -105,7 +105,9 @@ def compose_track(
     # when the track is already fast, only lead into each note with one eighth; jazz lines
     # run in eighths at any tempo.
     elaboration = 2 if style.swing or plan.tempo_bpm <= FAST_ELABORATION_BPM else 1
-    intro, phrases = _plan_phrases(plan, voices, introduced, rng, elaboration)
+    low_bpm, high_bpm = style.tempo_range  # arousal sets the tempo, and how far figures leap
+    liveliness = 2 * (plan.tempo_bpm - low_bpm) / (high_bpm - low_bpm) - 1
+    intro, phrases = _plan_phrases(plan, voices, introduced, rng, elaboration, liveliness)
     tension = max(0.0, plan.arousal - plan.valence) / 2
 
     # Harmony: the intro on I-V, each phrase fitted to its leading line, a plagal outro.
@@ -245,6 +247,7 @@ def _plan_phrases(
     introduced: frozenset[str],
     rng: random.Random,
     elaboration: int,
+    liveliness: float,
 ) -> tuple[_Phrase, list[_Phrase]]:
     """The intro and the phrases: who leads, who answers, who joins, and how each motif is
     changed. Every themed character on stage is stated at least once: the main one in the A
@@ -312,6 +315,7 @@ def _plan_phrases(
                 closes_track=last,
                 counter=voices[counter] if counter else None,
                 elaboration=elaboration,
+                liveliness=liveliness,
                 # The absent one is a memory: a fragment in every other phrase.
                 distant=(
                     voices[absent_lead]
@@ -396,6 +400,7 @@ def _phrase(
     counter: Voice | None = None,
     distant: Voice | None = None,
     elaboration: int = 0,
+    liveliness: float = 0.0,
     closes_track: bool = True,
 ) -> _Phrase:
     bpb = plan.beats_per_bar
@@ -413,7 +418,10 @@ def _phrase(
     # Only the track's last cadence is held to the end; others lead on into the next phrase.
     then = None if closes_track else main.notes[-1].degree
     main = PhraseLine(
-        elaborate(main.notes, level=elaboration, rng=rng, keep=keep, then=then), main.idea_bars
+        elaborate(
+            main.notes, level=elaboration, rng=rng, keep=keep, then=then, liveliness=liveliness
+        ),
+        main.idea_bars,
     )
     lines: dict[str, tuple[LineNote, ...]] = {}
     statements: list[tuple[str, int, Transformation]] = []
@@ -425,7 +433,10 @@ def _phrase(
             answer = period(follower.motif, beats_per_bar=bpb, rng=rng, start=start)
             kept = _idea_spans(answer, start, bar, 2)
             answer = PhraseLine(
-                elaborate(answer.notes, level=elaboration, rng=rng, keep=kept, then=then),
+                elaborate(
+                    answer.notes, level=elaboration, rng=rng, keep=kept, then=then,
+                    liveliness=liveliness,
+                ),
                 answer.idea_bars,
             )
             split = 4 * bar  # call in bars 1-4, response in bars 5-8
