@@ -397,3 +397,22 @@ def test_a_restated_motif_keeps_its_head_and_runs_on_from_its_fourth_note(album)
             assert len(during) > 1, s
             checked += 1
     assert checked
+
+
+def test_a_line_turns_back_at_the_edge_of_its_range():
+    """A run that would pass the top (or bottom) of a voice's range turns back there, so it
+    keeps moving by step; moving the notes past it an octave broke the run into leaps."""
+    from storyscore.composition.arrangement import realise_line
+    from storyscore.composition.melody import LineNote
+    from storyscore.music.theory import Key
+
+    up = [LineNote(F(k, 2), F(1, 2), k) for k in range(12)]  # C4 up a scale to G5
+    down = [LineNote(F(k, 2), F(1, 2), -k) for k in range(12)]  # C4 down to F2
+    for line in (up, down):
+        notes = realise_line(
+            line, key=Key(0, "major"), tonic_midi=60, chords=(), base_velocity=64,
+            beats_per_bar=4, length=1.0, low=50, high=74,
+        )
+        pitches = [n.pitch for n in notes]
+        assert all(50 <= p <= 74 for p in pitches), pitches
+        assert all(abs(b - a) <= 2 for a, b in pairwise(pitches)), pitches

@@ -115,12 +115,20 @@ def realise_line(
     phrase: tuple[F, F] | None = None,
 ) -> list[Note]:
     """Degrees to MIDI notes; chromatic notes follow the chord (leading tone, borrowed ♭6).
+    A line that would pass the top or bottom of ``low``..``high`` turns back there, as far as
+    it went past (a run that moved a note an octave instead broke into a leap of a seventh).
     ``phrase`` (start, length in beats) shapes the dynamics as an arch over it."""
     scale = key.pitch_classes()
     chord_starts = [chord.start for chord in chords]
+    lowest, highest = degree_bounds(key, tonic_midi, low, high)
     notes = []
     for item in line:
-        pitch = key.degree_to_pitch(item.degree, tonic_midi)
+        degree = item.degree
+        if degree > highest:
+            degree = max(lowest, 2 * highest - degree)
+        elif degree < lowest:
+            degree = min(highest, 2 * lowest - degree)
+        pitch = key.degree_to_pitch(degree, tonic_midi)
         chord = chord_at(chords, chord_starts, item.start)
         if chord is not None:
             tones = chord_pitch_classes(chord)
@@ -147,6 +155,17 @@ def realise_line(
             )
         )
     return notes
+
+
+def degree_bounds(key: Key, tonic: int, low: int, high: int) -> tuple[int, int]:
+    """The lowest and highest degrees (on ``tonic``) whose pitches lie in ``low``..``high``."""
+    lowest = 7 * ((low - tonic) // 12)
+    while key.degree_to_pitch(lowest, tonic) < low:
+        lowest += 1
+    highest = lowest
+    while key.degree_to_pitch(highest + 1, tonic) <= high:
+        highest += 1
+    return lowest, highest
 
 
 def chord_at(chords: Sequence[Chord], starts: Sequence[F], beat: F) -> Chord | None:
