@@ -8,8 +8,8 @@ outro) and its kind (opening, story, epilogue). Printed per style:
   section's share of the span and of the onsets decides its pull), and how much of the span
   is silence in the melody (a gap of more than a beat between one note's written end and the
   next onset), or notes of two beats or more;
-- the range: the whole track's, the widest single part's, the leader's alone, and the widest
-  jump where the skyline passes from one part to another.
+- the range: the whole track's, the widest single part's, that of the main voice's notes in
+  the melody, and the widest jump where the melody passes from one part to another.
 
     PYTHONPATH=src:eval .venv/bin/python tools/overlap_diagnosis.py [--stories NAME ...]
 """
@@ -21,15 +21,16 @@ import statistics
 import sys
 from collections import defaultdict
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 EVAL = Path(__file__).resolve().parents[1] / "eval"
 sys.path.insert(0, str(EVAL))
 
-from music import STORIES, STYLE_NAMES, character_parts, story_paths  # noqa: E402
 from music_metrics import skyline, straighten  # noqa: E402
 
 import storyscore  # noqa: E402
+from music import STORIES, STYLE_NAMES, character_parts, story_paths  # noqa: E402
 from storyscore.composition.album import compose_album  # noqa: E402
 from storyscore.composition.styles import STYLES  # noqa: E402
 from storyscore.options import ComposeOptions  # noqa: E402
@@ -53,9 +54,7 @@ def main() -> None:
     parser.add_argument("--styles", nargs="+", default=list(STYLE_NAMES))
     args = parser.parse_args()
     print(f"stories from {STORIES}")
-    analyses = [
-        storyscore.analyze(p.read_bytes(), name=p.name) for p in story_paths(args.stories)
-    ]
+    analyses = [storyscore.analyze(p.read_bytes(), name=p.name) for p in story_paths(args.stories)]
     for style in args.styles:
         span = defaultdict(Fraction)  # (kind, section) -> beats between onsets
         onsets = defaultdict(int)
@@ -70,15 +69,16 @@ def main() -> None:
                 parts = character_parts(album, track)
                 owner = {}
                 notes = []
+                widest = 0
                 for part in parts:
                     part_notes = straighten(part.notes) if swung else part.notes
                     for n in part_notes:
                         owner[(n.start, n.pitch)] = part.name
                     notes += part_notes
                     if part_notes:
-                        part_ranges.append(
-                            max(n.pitch for n in part_notes) - min(n.pitch for n in part_notes)
-                        )
+                        pitches = [n.pitch for n in part_notes]
+                        widest = max(widest, max(pitches) - min(pitches))
+                part_ranges.append(widest)
                 melody = skyline(notes)
                 if len(melody) < 2:
                     continue
@@ -94,7 +94,7 @@ def main() -> None:
                 lp = [n.pitch for n in melody if owner[(n.start, n.pitch)] == leader]
                 leader_ranges.append(max(lp) - min(lp))
                 worst = 0
-                for a, b in zip(melody, melody[1:]):
+                for a, b in pairwise(melody):
                     key = (track.plan.kind, section_of(track.markers, a.start))
                     ioi = b.start - a.start
                     span[key] += ioi
@@ -109,8 +109,10 @@ def main() -> None:
                 jumps.append(worst)
         total = sum(span.values())
         print(f"\n== {style}: median track mean IOI {statistics.median(per_track_ioi):.2f}")
-        print(f"  {'kind/section':22} {'span%':>6} {'onsets%':>7} {'beats/onset':>11} "
-              f"{'silent%':>7} {'long%':>6}")
+        print(
+            f"  {'kind/section':22} {'span%':>6} {'onsets%':>7} {'beats/onset':>11} "
+            f"{'silent%':>7} {'long%':>6}"
+        )
         all_onsets = sum(onsets.values())
         for key in sorted(span, key=lambda k: -span[k]):
             print(

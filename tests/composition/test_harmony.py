@@ -1,5 +1,6 @@
 import random
 from fractions import Fraction as F
+from itertools import pairwise
 
 import pytest
 
@@ -128,7 +129,7 @@ def test_lively_figures_leap_and_calm_ones_step():
             notes = elaborate(
                 line, level=2, rng=random.Random(seed), then=0, liveliness=liveliness
             )
-            moves += [abs(b.degree - a.degree) for a, b in zip(notes, notes[1:])]
+            moves += [abs(b.degree - a.degree) for a, b in pairwise(notes)]
         return sum(moves) / len(moves)
 
     calm, usual, lively = mean_move(-1.0), mean_move(0.0), mean_move(1.0)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction as F
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 
 from storyscore.composition.model import Motif
 
@@ -292,7 +293,7 @@ def _weights(
 
 def _mean_move(degrees: tuple[int, ...]) -> float:
     """The mean size of the moves between successive degrees."""
-    return sum(abs(b - a) for a, b in zip(degrees, degrees[1:])) / (len(degrees) - 1)
+    return sum(abs(b - a) for a, b in pairwise(degrees)) / (len(degrees) - 1)
 
 
 @cache

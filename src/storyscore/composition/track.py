@@ -200,7 +200,9 @@ def compose_track(
     by_voice[lead.character] += arr.realise_line(
         closing,
         key=plan.key,
-        tonic_midi=arr.octave_near(band, [n.degree for n in closing], plan.key, lead.low, lead.high),
+        tonic_midi=arr.octave_near(
+            band, [n.degree for n in closing], plan.key, lead.low, lead.high
+        ),
         chords=chords,
         base_velocity=base,
         beats_per_bar=bpb,
