@@ -23,11 +23,11 @@ demo: $(STAMP)
 	@echo "The album is in $(DEMO_ALBUM)/: open album.html to look and listen"
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests bench eval tools
+	$(BIN)/ruff check src tests bench eval tools experiments
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench eval tools
+	$(BIN)/ruff check src tests bench eval tools experiments
 
 bench: $(STAMP)
 	$(BIN)/python bench/compose_speed.py
