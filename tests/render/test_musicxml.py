@@ -34,6 +34,7 @@ from storyscore.options import STYLES
 from storyscore.render.musicxml import (
     ScoreEvent,
     bar_dynamics,
+    instrument_clef,
     score_events,
     spelled_name,
     straight_beat,
@@ -209,6 +210,50 @@ def test_notes_that_sound_together_are_a_chord(album) -> None:
     first = _root(track_to_musicxml(track, album)).find("part/measure")
     sounding = [n for n in first.iter("note") if n.find("rest") is None]
     assert [n.find("chord") is not None for n in sounding] == [False, True, True]
+
+
+def test_each_instrument_reads_its_own_clef(album) -> None:
+    """A line around A3: a cello reads it in bass clef, a viola in alto clef (the pitches
+    alone would put both in bass clef). A line around E4: a cello reads it in tenor clef, a
+    violin in treble clef (the pitches alone would put both in treble clef)."""
+    line = tuple(Note(Fraction(b), Fraction(1), p, 70) for b, p in enumerate((55, 57, 59, 62)))
+    high = tuple(Note(Fraction(b), Fraction(1), p, 70) for b, p in enumerate((62, 64, 66, 67)))
+    base = album.tracks[0]
+    parts = (
+        Part("Cello", Instrument(42, "Cello"), line),
+        Part("Viola", Instrument(41, "Viola"), line),
+        Part("High cello", Instrument(42, "Cello"), high),
+        Part("Violin", Instrument(40, "Violin"), high),
+    )
+    track = dataclasses.replace(
+        base, plan=dataclasses.replace(base.plan, key=Key(7, "major")), parts=parts
+    )
+    clefs = [
+        (
+            written.findtext("measure/attributes/clef/sign"),
+            written.findtext("measure/attributes/clef/line"),
+        )
+        for written in _root(track_to_musicxml(track, album)).findall("part")
+    ]
+    assert clefs == [("F", "4"), ("C", "3"), ("C", "4"), ("G", "2")]
+
+
+@pytest.mark.parametrize(
+    ("program", "pitches", "clef"),
+    [
+        (42, (48, 55, 60), "F4"),  # cello, low
+        (42, (60, 62, 65), "C4"),  # cello around middle C and above: tenor
+        (42, (70, 74, 79), "G2"),  # cello, high
+        (70, (50, 53, 57), "F4"),  # bassoon
+        (41, (55, 60, 67), "C3"),  # viola
+        (41, (72, 76, 79), "G2"),  # viola, high
+        (43, (40, 43, 60), "F4"),  # contrabass
+        (73, (72, 76, 79), None),  # flute: its pitches decide
+        (42, (), None),  # an empty part
+    ],
+)
+def test_instrument_clefs(program, pitches, clef) -> None:
+    assert instrument_clef(program, pitches) == clef
 
 
 def test_score_events_join_chords_and_never_overlap() -> None:

@@ -52,6 +52,17 @@ DRUM_POSITIONS: dict[int, tuple[str, str]] = {
     51: ("F5", "x"), 53: ("F5", "diamond"), 59: ("F5", "x"),  # rides and the bell
 }  # fmt: skip
 OTHER_DRUM = ("E4", "triangle")  # hand percussion and effects share one line
+# The clefs players read, by General MIDI program (0-based). A viola reads alto clef, moving
+# to treble only when the part sits high; a cello, bassoon or trombone reads bass clef, tenor
+# clef for a part that sits around middle C and above, treble when it sits higher still; basses
+# and tuba read bass clef. Any other part gets the clef its pitches sit best in. "Sits" is the
+# part's median pitch, against these MIDI bounds.
+ALTO_CLEF_PROGRAMS = frozenset({41})  # viola
+TENOR_CLEF_PROGRAMS = frozenset({42, 57, 70})  # cello, trombone, bassoon
+BASS_CLEF_PROGRAMS = frozenset({*range(32, 40), 43, 58})  # basses, contrabass, tuba
+ALTO_UP_TO = 71  # B4: above, a viola part is written in treble clef
+BASS_UP_TO = 61  # C#4: above, a cello part moves to tenor clef
+TENOR_UP_TO = 69  # A4: above, to treble clef
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,8 +286,28 @@ def _part(
         item.offset = offset
     staff = stream.Part(tuple(item for _, item in timed), id=f"P{number}")  # one insertion pass
     staff.partName = part.name
-    staff.insert(0, clef.PercussionClef() if part.is_drums else clef.bestClef(staff))
+    if part.is_drums:
+        staff.insert(0, clef.PercussionClef())
+    else:
+        written = [p for event in events for p in event.pitches]
+        name = instrument_clef(part.instrument.program, written)
+        staff.insert(0, clef.clefFromString(name) if name else clef.bestClef(staff))
     return staff
+
+
+def instrument_clef(program: int, pitches: Sequence[int]) -> str | None:
+    """The clef (music21's name: "C3" alto, "C4" tenor, "F4" bass, "G2" treble) that players of
+    General MIDI ``program`` read ``pitches`` in; None where the pitches alone should decide."""
+    if not pitches:
+        return None
+    middle = statistics.median_low(pitches)
+    if program in ALTO_CLEF_PROGRAMS:
+        return "C3" if middle <= ALTO_UP_TO else "G2"
+    if program in TENOR_CLEF_PROGRAMS:
+        return "F4" if middle <= BASS_UP_TO else "C4" if middle <= TENOR_UP_TO else "G2"
+    if program in BASS_CLEF_PROGRAMS:
+        return "F4"
+    return None
 
 
 def _written(event: ScoreEvent, is_drums: bool, key: Key) -> note.GeneralNote:
