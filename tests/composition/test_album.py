@@ -243,6 +243,38 @@ def test_melodies_run_on_in_eighths_between_motif_statements(album):
     assert shares and statistics.median(shares) >= 0.7, shares
 
 
+def test_fast_straight_tracks_run_on_in_eighths_by_step(analysis):
+    """A waltz faster than STEPWISE_RUNS_BPM runs on in eighths as a slower one does (it used
+    to lead into each note with one eighth only), and its runs move by step, where a lively
+    track's runs at a slower tempo leap more."""
+    from storyscore.composition.album import theme_voices
+    from storyscore.composition.styles import STYLES
+    from storyscore.composition.track import STEPWISE_RUNS_BPM, compose_track
+
+    style = STYLES["waltz"]
+    story = compose_album(analysis, ComposeOptions(seed=5, style="waltz")).tracks[1].plan
+    voices = theme_voices(analysis, 5, style)
+
+    def eighth_moves(tempo: float) -> list[int]:
+        plan = replace(story, tempo_bpm=tempo)
+        _, parts, _, _ = compose_track(
+            plan, voices=voices, introduced=frozenset(voices), style=style, seed=5
+        )
+        moves = []
+        for part in parts:
+            if part.name in voices:
+                moves += [
+                    abs(b.pitch - a.pitch)
+                    for a, b in pairwise(part.notes)
+                    if b.start - a.start == F(1, 2)
+                ]
+        return moves
+
+    lively, fast = eighth_moves(STEPWISE_RUNS_BPM), eighth_moves(STEPWISE_RUNS_BPM + 20)
+    assert len(fast) >= len(lively) / 2, (len(fast), len(lively))
+    assert statistics.fmean(fast) < statistics.fmean(lively) - 0.5, (fast, lively)
+
+
 def test_other_octave_moves_a_line_only_where_it_has_room():
     from storyscore.composition.arrangement import other_octave
     from storyscore.music.theory import Key
@@ -371,15 +403,11 @@ def test_a_restated_motif_keeps_its_head_and_runs_on_from_its_fourth_note(album)
     """A restatement keeps the motif's first four notes as written (its rhythm and contour);
     a fourth note of a beat or more, on the beat, starts a running figure on its pitch (it
     used to be held, with the rest of the motif's first bar)."""
-    from storyscore.composition.track import FAST_ELABORATION_BPM
-
     if album.style == "jazz":
         pytest.skip("swung: written onsets are moved")
     motifs = {theme.character: theme.motif for theme in album.themes}
     checked = 0
     for track in album.tracks:
-        if track.plan.tempo_bpm > FAST_ELABORATION_BPM:
-            continue  # fast tracks only lead into notes: their motifs stay whole
         bpb = track.plan.beats_per_bar
         for s in track.motif_statements:
             motif = motifs[s.character]

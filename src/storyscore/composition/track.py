@@ -46,7 +46,9 @@ DUET_STATES = ("meeting", "together", "conflict", "parting", "reunion")
 # Harmonic rhythm follows tempo (guide §3): two chords a bar when slow, the tonic held for
 # two bars when fast.
 SLOW_BPM, FAST_BPM = 72, 150
-FAST_ELABORATION_BPM = 150
+# Straight running eighths faster than five a second go by step, as in fast fiddle tunes,
+# where leaps at that speed are rare and awkward; swung jazz lines keep their leaps.
+STEPWISE_RUNS_BPM = 150
 # How far past its usual melody range a voice may reach for the "register" transformation,
 # in semitones: the styles' melody ranges sit about this far inside the comfortable ranges of
 # the composition guide (violin 62-88 of 55-93, cello 48-72 of 36-76).
@@ -101,13 +103,15 @@ def compose_track(
     rng = derive(seed, "track", plan.number)
     bpb = plan.beats_per_bar
     bar = F(bpb)
-    # Phrases fill their long notes with running eighths in the figures of human tunes, or,
-    # when the track is already fast, only lead into each note with one eighth; jazz lines
-    # run in eighths at any tempo.
-    elaboration = 2 if style.swing or plan.tempo_bpm <= FAST_ELABORATION_BPM else 1
-    low_bpm, high_bpm = style.tempo_range  # arousal sets the tempo, and how far figures leap
+    # Phrases fill their long notes with running eighths in the figures of human tunes, at
+    # any tempo (fast tracks that only led into each note with one eighth kept a fiddle
+    # tune's double pace of notes). Arousal sets the tempo, and how far the figures leap:
+    # widely in lively tracks, by step in calm ones and where straight eighths run fast.
+    low_bpm, high_bpm = style.tempo_range
     liveliness = 2 * (plan.tempo_bpm - low_bpm) / (high_bpm - low_bpm) - 1
-    intro, phrases = _plan_phrases(plan, voices, introduced, rng, elaboration, liveliness)
+    if not style.swing and plan.tempo_bpm > STEPWISE_RUNS_BPM:
+        liveliness = -1.0
+    intro, phrases = _plan_phrases(plan, voices, introduced, rng, liveliness)
     tension = max(0.0, plan.arousal - plan.valence) / 2
 
     # Harmony: the intro on I-V, each phrase fitted to its leading line, a plagal outro.
@@ -218,9 +222,7 @@ def compose_track(
             melody_notes += [n for n in line_notes if n.velocity > base - 20]
             parts.append(Part(name=character, instrument=voice.instrument, notes=tuple(line_notes)))
 
-    parts += _accompaniment(
-        plan, style, tuple(chords), melody_notes, base, rng, melody_runs=elaboration >= 2
-    )
+    parts += _accompaniment(plan, style, tuple(chords), melody_notes, base, rng)
     if style.swing:
         parts = [
             p if p.is_drums else Part(p.name, p.instrument, tuple(arr.swing(p.notes)), p.is_drums)
@@ -248,7 +250,6 @@ def _plan_phrases(
     voices: dict[str, Voice],
     introduced: frozenset[str],
     rng: random.Random,
-    elaboration: int,
     liveliness: float,
 ) -> tuple[_Phrase, list[_Phrase]]:
     """The intro and the phrases: who leads, who answers, who joins, and how each motif is
@@ -316,7 +317,7 @@ def _plan_phrases(
                 state=(plan.closing_state or plan.state) if last else plan.state,
                 closes_track=last,
                 counter=voices[counter] if counter else None,
-                elaboration=elaboration,
+                elaboration=2,
                 liveliness=liveliness,
                 # The absent one is a memory: a fragment in every other phrase.
                 distant=(
@@ -655,15 +656,14 @@ def _accompaniment(
     melody: list[Note],
     base: int,
     rng: random.Random,
-    *,
-    melody_runs: bool,
 ) -> list[Part]:
+    """The accompaniment; its broken chords keep to quarters, since the melody runs in eighths."""
     bpb = plan.beats_per_bar
     parts = []
     if style.name == "piano":
         notes = arr.piano_left_hand(
             chords, beats_per_bar=bpb, velocity=base - 6, arousal=plan.arousal,
-            melody_runs=melody_runs,
+            melody_runs=True,
         )
         notes = arr.avoid_parallels(notes, chords, melody)
         parts.append(Part("Left hand", style.arpeggio or Instrument(0, "Piano"), tuple(notes)))
@@ -687,7 +687,7 @@ def _accompaniment(
     elif style.arpeggio is not None and plan.arousal > -0.35:
         arp = arr.arpeggio_part(
             chords, beats_per_bar=bpb, velocity=base - 12, arousal=plan.arousal,
-            melody_runs=melody_runs, lowest=arr.ARPEGGIO_ABOVE_BASS,
+            melody_runs=True, lowest=arr.ARPEGGIO_ABOVE_BASS,
         )
         parts.append(Part("Piano", style.arpeggio, tuple(arp)))
     if style.bass is not None:
