@@ -345,16 +345,13 @@ def arpeggio_part(
     *,
     beats_per_bar: int,
     velocity: int,
-    arousal: float,
-    melody_runs: bool,
     lowest: int = 43,
 ) -> list[Note]:
-    """Broken chords (1-5-8-10 shapes): in eighths when the story is aroused, in quarters when
-    it is calm or the melody already runs in eighths (the two rhythms then complement each
-    other rather than double). ``lowest`` keeps the figure above a separate bass line (an
-    octave of room from there)."""
+    """Broken chords (1-5-8-10 shapes) in quarters: the melody runs in eighths, and the two
+    rhythms complement each other rather than double. ``lowest`` keeps the figure above a
+    separate bass line (an octave of room from there)."""
     notes = []
-    step = F(1, 2) if arousal > -0.3 and not melody_runs else F(1)
+    step = F(1)
     for chord in chords:
         root = _place(chord.root, lowest, lowest + 11, lowest + 5)
         third = root + QUALITY_INTERVALS[chord.quality][1] + 12
@@ -381,17 +378,10 @@ def piano_left_hand(
     beats_per_bar: int,
     velocity: int,
     arousal: float,
-    melody_runs: bool,
 ) -> list[Note]:
     """Solo piano left hand by arousal (guide §6): block chords, broken chords, or stride."""
     if -0.25 <= arousal <= 0.35:
-        return arpeggio_part(
-            chords,
-            beats_per_bar=beats_per_bar,
-            velocity=velocity,
-            arousal=arousal,
-            melody_runs=melody_runs,
-        )
+        return arpeggio_part(chords, beats_per_bar=beats_per_bar, velocity=velocity)
     notes = []
     for chord in chords:
         root = _place(chord.root, 36, 50, 43)

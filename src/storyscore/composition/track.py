@@ -662,8 +662,7 @@ def _accompaniment(
     parts = []
     if style.name == "piano":
         notes = arr.piano_left_hand(
-            chords, beats_per_bar=bpb, velocity=base - 6, arousal=plan.arousal,
-            melody_runs=True,
+            chords, beats_per_bar=bpb, velocity=base - 6, arousal=plan.arousal
         )
         notes = arr.avoid_parallels(notes, chords, melody)
         parts.append(Part("Left hand", style.arpeggio or Instrument(0, "Piano"), tuple(notes)))
@@ -686,8 +685,7 @@ def _accompaniment(
         parts.append(Part("Comping", style.arpeggio, tuple(comp)))
     elif style.arpeggio is not None and plan.arousal > -0.35:
         arp = arr.arpeggio_part(
-            chords, beats_per_bar=bpb, velocity=base - 12, arousal=plan.arousal,
-            melody_runs=True, lowest=arr.ARPEGGIO_ABOVE_BASS,
+            chords, beats_per_bar=bpb, velocity=base - 12, lowest=arr.ARPEGGIO_ABOVE_BASS
         )
         parts.append(Part("Piano", style.arpeggio, tuple(arp)))
     if style.bass is not None:
