@@ -75,15 +75,12 @@ def test_elaboration_fills_long_notes_and_keeps_strong_beats():
         LineNote(F(3), F(1), 2),
         LineNote(F(4), F(4), 4),
     )
-    once = elaborate(line, level=1, rng=random.Random(0))
-    assert [(n.start, n.degree) for n in once][:2] == [(0, 0), (F(3, 2), 1)]  # passing tone
-    assert (F(5, 2), 3) in [(n.start, n.degree) for n in once]  # upper neighbour
-    twice = elaborate(line, level=2, rng=random.Random(0))
+    twice = elaborate(line, rng=random.Random(0))
     assert all(n.duration == F(1, 2) for n in twice[:8])  # runs of eighths
     for original in line:  # every strong-beat note is still there
         assert any(n.start == original.start and n.degree == original.degree for n in twice)
     assert twice[-1] == line[-1]  # without ``then`` the last note is held: a final cadence
-    assert elaborate(line, level=2, rng=random.Random(0), keep=((F(0), F(4)),))[:3] == line[:3]
+    assert elaborate(line, rng=random.Random(0), keep=((F(0), F(4)),))[:3] == line[:3]
     assert sum(n.duration for n in twice) == sum(n.duration for n in line)
 
 
@@ -92,15 +89,18 @@ def test_running_figures_come_from_the_corpus_and_recur():
 
     # The same move (two beats from ^1 up to ^3) four times, then the line goes on to ^5.
     line = tuple(LineNote(F(2 * k), F(2), 0 if k % 2 == 0 else 2) for k in range(4))
-    figured = elaborate(line, level=2, rng=random.Random(3), then=4)
+    figured = elaborate(line, rng=random.Random(3), then=4)
     assert len(figured) == 16 and all(n.duration == F(1, 2) for n in figured)
     assert sum(n.duration for n in figured) == 8  # ``then`` lets the last note run on too
     shapes = [tuple(n.degree - figured[k].degree for n in figured[k + 1 : k + 4]) for k in (0, 8)]
     assert shapes[0] == shapes[1]  # one figure per move: it recurs, as in a tune
     assert shapes[0] in [shape for shape, _ in figure_table()[2][2]]
-    # A note that does not fill whole beats only gets a lead-in eighth.
-    dotted = (LineNote(F(0), F(3, 2), 0), LineNote(F(3, 2), F(1, 2), 1))
-    assert len(elaborate(dotted, level=2, rng=random.Random(0))) == 3
+    # A note that does not fill whole beats only gets a lead-in eighth: here a passing tone.
+    dotted = (LineNote(F(0), F(3, 2), 0), LineNote(F(3, 2), F(1, 2), 2))
+    led = elaborate(dotted, rng=random.Random(0))
+    assert [(n.start, n.duration, n.degree) for n in led] == [
+        (0, 1, 0), (1, F(1, 2), 1), (F(3, 2), F(1, 2), 2)
+    ]
 
 
 def test_figure_table_is_learnt_counts_of_generic_figures():
@@ -126,9 +126,7 @@ def test_lively_figures_leap_and_calm_ones_step():
     def mean_move(liveliness: float) -> float:
         moves = []
         for seed in range(10):
-            notes = elaborate(
-                line, level=2, rng=random.Random(seed), then=0, liveliness=liveliness
-            )
+            notes = elaborate(line, rng=random.Random(seed), then=0, liveliness=liveliness)
             moves += [abs(b.degree - a.degree) for a, b in pairwise(notes)]
         return sum(moves) / len(moves)
 

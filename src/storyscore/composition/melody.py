@@ -164,7 +164,6 @@ def transpose_line(notes: tuple[LineNote, ...], shift: int) -> tuple[LineNote, .
 def elaborate(
     notes: tuple[LineNote, ...],
     *,
-    level: int,
     rng: random.Random,
     keep: tuple[tuple[F, F], ...] = (),
     then: int | None = None,
@@ -172,17 +171,15 @@ def elaborate(
 ) -> tuple[LineNote, ...]:
     """Fill long notes with the figures that connect them (guide §4), so a returning phrase is
     varied rather than repeated and the line moves on. Every changed note keeps its strong
-    beat and pitch. Level 1: a passing, neighbour or anticipating eighth leads into the next
-    note. Level 2: notes of a beat or more run on in eighths, in figures fiddlers use (a held
-    bar keeps its first beat).
+    beat and pitch. Notes of whole beats run on in eighths, in figures fiddlers use (a held bar
+    keeps its first beat); a note of a beat or more that is not whole beats (a dotted one) is
+    led into the next by a passing, neighbour or anticipating eighth.
 
     Notes starting inside a ``keep`` span (start, end) stay as they are: motif statements that
     must be heard whole. ``then`` is the degree the line goes on to after its last note; without
     it the last note is held (the track's final cadence). ``liveliness`` (-1..1) leans the
     choice of figures toward steps (calm) or leaps (lively).
     """
-    if level <= 0:
-        return notes
     drawn: dict[tuple[int, int, int], tuple[int, ...]] = {}
 
     def figure(beats: int, degree: int, step: int) -> tuple[int, ...]:
@@ -204,7 +201,7 @@ def elaborate(
             result.append(note)
             continue
         assert following is not None
-        if level >= 2 and note.duration.denominator == 1:
+        if note.duration.denominator == 1:
             held = F(1) if note.duration >= 4 else F(0)
             if held:
                 result.append(LineNote(note.start, held, note.degree))

@@ -317,7 +317,7 @@ def _plan_phrases(
                 state=(plan.closing_state or plan.state) if last else plan.state,
                 closes_track=last,
                 counter=voices[counter] if counter else None,
-                elaboration=2,
+                runs=True,
                 liveliness=liveliness,
                 # The absent one is a memory: a fragment in every other phrase.
                 distant=(
@@ -402,10 +402,12 @@ def _phrase(
     state: str | None = None,
     counter: Voice | None = None,
     distant: Voice | None = None,
-    elaboration: int = 0,
+    runs: bool = False,
     liveliness: float = 0.0,
     closes_track: bool = True,
 ) -> _Phrase:
+    """One eight-bar phrase led by ``leader``'s motif changed ``how``; with ``runs`` its long
+    notes run on in figures (the overture states the themes plain)."""
     bpb = plan.beats_per_bar
     bar = F(bpb)
     start = start_bar * bar
@@ -413,19 +415,18 @@ def _phrase(
     main = period(idea, beats_per_bar=bpb, rng=rng, start=start)
     # The motif is heard whole where it is first stated or augmented (its long notes are the
     # point), and by its head (its first notes) later, so that running figures vary the rest.
-    whole = how in ("statement", "augmentation") or elaboration < 2
+    whole = how in ("statement", "augmentation") or not runs
     if whole:
         keep = _idea_spans(main, start, bar, max(2, ceil(idea.length / bar)))
     else:
         keep = _head_spans(main, idea, start, bar)
     # Only the track's last cadence is held to the end; others lead on into the next phrase.
     then = None if closes_track else main.notes[-1].degree
-    main = PhraseLine(
-        elaborate(
-            main.notes, level=elaboration, rng=rng, keep=keep, then=then, liveliness=liveliness
-        ),
-        main.idea_bars,
-    )
+    if runs:
+        main = PhraseLine(
+            elaborate(main.notes, rng=rng, keep=keep, then=then, liveliness=liveliness),
+            main.idea_bars,
+        )
     lines: dict[str, tuple[LineNote, ...]] = {}
     statements: list[tuple[str, int, Transformation]] = []
     lines[leader.character] = main.notes
@@ -435,13 +436,11 @@ def _phrase(
         if state == "meeting":
             answer = period(follower.motif, beats_per_bar=bpb, rng=rng, start=start)
             kept = _idea_spans(answer, start, bar, 2)
-            answer = PhraseLine(
-                elaborate(
-                    answer.notes, level=elaboration, rng=rng, keep=kept, then=then,
-                    liveliness=liveliness,
-                ),
-                answer.idea_bars,
-            )
+            if runs:
+                answer = PhraseLine(
+                    elaborate(answer.notes, rng=rng, keep=kept, then=then, liveliness=liveliness),
+                    answer.idea_bars,
+                )
             split = 4 * bar  # call in bars 1-4, response in bars 5-8
             lines[leader.character] = tuple(
                 n for n in lines[leader.character] if n.start < start + split
