@@ -413,16 +413,15 @@ def _phrase(
     start = start_bar * bar
     idea = _transform(leader.motif, how, bpb)
     main = period(idea, beats_per_bar=bpb, rng=rng, start=start)
-    # The motif is heard whole where it is first stated or augmented (its long notes are the
-    # point), and by its head (its first notes) later, so that running figures vary the rest.
-    whole = how in ("statement", "augmentation") or not runs
-    if whole:
-        keep = _idea_spans(main, start, bar, max(2, ceil(idea.length / bar)))
-    else:
-        keep = _head_spans(main, idea, start, bar)
     # Only the track's last cadence is held to the end; others lead on into the next phrase.
     then = None if closes_track else main.notes[-1].degree
     if runs:
+        # The motif is heard whole where it is first stated or augmented (its long notes are
+        # the point), and by its head (its first notes) later, so that figures vary the rest.
+        if how in ("statement", "augmentation"):
+            keep = _idea_spans(main, start, bar, max(2, ceil(idea.length / bar)))
+        else:
+            keep = _head_spans(main, idea, start, bar)
         main = PhraseLine(
             elaborate(main.notes, rng=rng, keep=keep, then=then, liveliness=liveliness),
             main.idea_bars,
@@ -435,8 +434,8 @@ def _phrase(
     if follower is not None:
         if state == "meeting":
             answer = period(follower.motif, beats_per_bar=bpb, rng=rng, start=start)
-            kept = _idea_spans(answer, start, bar, 2)
             if runs:
+                kept = _idea_spans(answer, start, bar, 2)
                 answer = PhraseLine(
                     elaborate(answer.notes, rng=rng, keep=kept, then=then, liveliness=liveliness),
                     answer.idea_bars,
