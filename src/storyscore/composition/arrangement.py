@@ -373,11 +373,7 @@ def arpeggio_part(
 
 
 def piano_left_hand(
-    chords: Sequence[Chord],
-    *,
-    beats_per_bar: int,
-    velocity: int,
-    arousal: float,
+    chords: Sequence[Chord], *, beats_per_bar: int, velocity: int, arousal: float
 ) -> list[Note]:
     """Solo piano left hand by arousal (guide §6): block chords, broken chords, or stride."""
     if -0.25 <= arousal <= 0.35:
