@@ -23,6 +23,14 @@ def _voice(track: Track, name: str):
     return next((p for p in track.parts if p.name == name), None)
 
 
+def _statements(album, transformation: str):
+    """(track, statement, first beat of its bar) of every statement made by ``transformation``."""
+    for track in album.tracks:
+        for statement in track.motif_statements:
+            if statement.transformation == transformation:
+                yield track, statement, (statement.bar - 1) * track.plan.beats_per_bar
+
+
 def test_every_note_is_in_range_and_inside_the_track(album):
     for track in album.tracks:
         end = track.plan.total_beats
@@ -303,17 +311,13 @@ def test_a_change_of_register_is_heard_an_octave_away(album):
 def test_an_augmented_motif_keeps_its_long_notes(album):
     """Augmentation is heard as long notes: the running figures leave it alone."""
     checked = 0
-    for track in album.tracks:
-        bpb = track.plan.beats_per_bar
-        for statement in track.motif_statements:
-            if statement.transformation != "augmentation":
-                continue
-            start = (statement.bar - 1) * bpb
-            voice = _voice(track, statement.character)
-            notes = [n for n in voice.notes if start <= n.start < start + 2 * bpb]
-            assert min(n.start for n in notes) == start
-            assert statistics.fmean(float(n.duration) for n in notes) >= 0.9, statement
-            checked += 1
+    for track, statement, start in _statements(album, "augmentation"):
+        end = start + 2 * track.plan.beats_per_bar
+        voice = _voice(track, statement.character)
+        notes = [n for n in voice.notes if start <= n.start < end]
+        assert min(n.start for n in notes) == start
+        assert statistics.fmean(float(n.duration) for n in notes) >= 0.9, statement
+        checked += 1
     assert checked
 
 
@@ -373,24 +377,20 @@ def test_a_distant_fragment_sounds_under_the_tune(album):
     voices carrying the tune, not above them."""
     characters = {theme.character for theme in album.themes}
     checked = 0
-    for track in album.tracks:
+    for track, s, start in _statements(album, "distant-fragment"):
         bpb = track.plan.beats_per_bar
-        for s in track.motif_statements:
-            if s.transformation != "distant-fragment":
-                continue
-            start = (s.bar - 1) * bpb
-            fragment = [n.pitch for n in _voice(track, s.character).notes if start <= n.start]
-            fragment = fragment[:3]
-            phrase_start = start - 5 * bpb
-            tune = [
-                n.pitch
-                for p in track.parts
-                if p.name in characters and p.name != s.character
-                for n in p.notes
-                if phrase_start <= n.start < phrase_start + 8 * bpb
-            ]
-            assert max(fragment) < statistics.fmean(tune), (track.plan.number, fragment)
-            checked += 1
+        fragment = [n.pitch for n in _voice(track, s.character).notes if start <= n.start]
+        fragment = fragment[:3]
+        phrase_start = start - 5 * bpb
+        tune = [
+            n.pitch
+            for p in track.parts
+            if p.name in characters and p.name != s.character
+            for n in p.notes
+            if phrase_start <= n.start < phrase_start + 8 * bpb
+        ]
+        assert max(fragment) < statistics.fmean(tune), (track.plan.number, fragment)
+        checked += 1
     assert checked
 
 
