@@ -11,6 +11,7 @@ from storyscore.composition.album import compose_album
 from storyscore.composition.arrangement import makes_parallel, sounding_at
 from storyscore.composition.harmony import chord_pitch_classes
 from storyscore.composition.model import Album, Track
+from storyscore.composition.track import HEAD_NOTES, INTRO_BARS
 from storyscore.options import STYLES, ComposeOptions
 
 
@@ -289,14 +290,17 @@ def test_other_octave_moves_a_line_only_where_it_has_room():
 
 
 def test_a_change_of_register_is_heard_an_octave_away(album):
-    """Where a restatement is followed by a "register" statement of the same character, the
-    motif comes back in its other octave (it used to be folded back into the usual range)."""
+    """Where a character's restatement is followed by its "register" statement, the motif
+    comes back in its other octave (it used to be folded back into the usual range)."""
     moves = []
     for track in album.tracks:
         bpb = track.plan.beats_per_bar
-        for first, second in pairwise(track.motif_statements):
-            if (first.character, first.transformation, second.transformation) != (
-                second.character, "restatement", "register"
+        last_statement = {}
+        for second in track.motif_statements:
+            first = last_statement.get(second.character)
+            last_statement[second.character] = second
+            if first is None or (first.transformation, second.transformation) != (
+                "restatement", "register"
             ):
                 continue
             voice = _voice(track, first.character)
@@ -309,16 +313,33 @@ def test_a_change_of_register_is_heard_an_octave_away(album):
 
 
 def test_an_augmented_motif_keeps_its_long_notes(album):
-    """Augmentation is heard as long notes: the running figures leave it alone."""
-    checked = 0
+    """Augmentation is heard as long notes: the running figures leave the antecedent's
+    statement alone, and the head of the consequent's, which then runs on as restatements do
+    (a whole period of long notes stood still)."""
+    checked = running = 0
     for track, statement, start in _statements(album, "augmentation"):
-        end = start + 2 * track.plan.beats_per_bar
+        bar = track.plan.beats_per_bar
+        if (statement.bar - 1 - INTRO_BARS) % 8:
+            continue  # a consequent: checked against its antecedent below
         voice = _voice(track, statement.character)
-        notes = [n for n in voice.notes if start <= n.start < end]
+        notes = [n for n in voice.notes if start <= n.start < start + 2 * bar]
         assert min(n.start for n in notes) == start
         assert statistics.fmean(float(n.duration) for n in notes) >= 0.9, statement
+        onsets = [  # the consequent's idea is cut after two bars
+            [n.start - at for n in voice.notes if at <= n.start < at + 2 * bar][:HEAD_NOTES]
+            for at in (start, start + 4 * bar)
+        ]
+        assert onsets[0] == onsets[1], statement
+        consequent = [n for n in voice.notes if start + 4 * bar <= n.start < start + 8 * bar]
+        running += any(n.start.denominator > 1 for n in consequent)  # off-beat: it runs on
         checked += 1
-    assert checked
+    assert checked and running
+
+
+def test_the_theme_changes_register_only_where_the_leads_meet_again(album):
+    """An octave change spreads a track over two octaves and more: it is kept for reunions."""
+    states = {track.plan.state for track, _, _ in _statements(album, "register")}
+    assert states == {"reunion"}
 
 
 def test_each_character_plays_one_note_at_a_time(album):

@@ -84,6 +84,18 @@ def test_elaboration_fills_long_notes_and_keeps_strong_beats():
     assert sum(n.duration for n in twice) == sum(n.duration for n in line)
 
 
+def test_figures_run_from_a_long_notes_onset_within_the_phrases_span():
+    """A whole bar runs on from its downbeat, and the figures stay inside the span of the
+    notes they join: each phrase keeps to about an octave (guide §1)."""
+    from storyscore.composition.melody import LineNote, elaborate
+
+    line = tuple(LineNote(F(4 * k), F(4), degree) for k, degree in enumerate((0, 4, 2, 5, 1, 4)))
+    for seed in range(20):
+        notes = elaborate(line, rng=random.Random(seed), then=0)
+        assert notes[0] == LineNote(F(0), F(1, 2), 0)
+        assert {n.degree for n in notes} <= set(range(6)), seed
+
+
 def test_running_figures_come_from_the_corpus_and_recur():
     from storyscore.composition.melody import LineNote, elaborate, figure_table
 

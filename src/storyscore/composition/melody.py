@@ -171,9 +171,11 @@ def elaborate(
 ) -> tuple[LineNote, ...]:
     """Fill long notes with the figures that connect them (guide §4), so a returning phrase is
     varied rather than repeated and the line moves on. Every changed note keeps its strong
-    beat and pitch. Notes of whole beats run on in eighths, in figures fiddlers use (a held bar
-    keeps its first beat); a note of a beat or more that is not whole beats (a dotted one) is
-    led into the next by a passing, neighbour or anticipating eighth.
+    beat and pitch. Notes of whole beats run on in eighths from their onset, in figures
+    fiddlers use, within the span of the phrase's own notes (each phrase keeps to about an
+    octave, guide §1: figures that overshoot it spread a track over two); a note of a beat or
+    more that is not whole beats (a dotted one) is led into the next by a passing, neighbour
+    or anticipating eighth.
 
     Notes starting inside a ``keep`` span (start, end) stay as they are: motif statements that
     must be heard whole. ``then`` is the degree the line goes on to after its last note; without
@@ -181,12 +183,13 @@ def elaborate(
     choice of figures toward steps (calm) or leaps (lively).
     """
     drawn: dict[tuple[int, int, int], tuple[int, ...]] = {}
+    span = (min(n.degree for n in notes), max(n.degree for n in notes))
 
     def figure(beats: int, degree: int, step: int) -> tuple[int, ...]:
-        """One figure per move from a scale degree, so that it recurs, as in a tune."""
-        move = (beats, degree % 7, step)
+        """One figure per move from a degree, so that it recurs, as in a tune."""
+        move = (beats, degree, step)
         if move not in drawn:
-            drawn[move] = _draw_figure(beats, degree, step, rng, liveliness)
+            drawn[move] = _draw_figure(beats, degree, step, rng, liveliness, span)
         return drawn[move]
 
     result: list[LineNote] = []
@@ -202,11 +205,8 @@ def elaborate(
             continue
         assert following is not None
         if note.duration.denominator == 1:
-            held = F(1) if note.duration >= 4 else F(0)
-            if held:
-                result.append(LineNote(note.start, held, note.degree))
             result += _figures_to(
-                note.start + held, note.duration - held, note.degree, following.degree, figure
+                note.start, note.duration, note.degree, following.degree, figure
             )
         else:
             result += _lead_in(note, following.degree)
@@ -258,20 +258,30 @@ def _figures_to(
 
 
 def _draw_figure(
-    beats: int, degree: int, target_step: int, rng: random.Random, liveliness: float
+    beats: int,
+    degree: int,
+    target_step: int,
+    rng: random.Random,
+    liveliness: float,
+    span: tuple[int, int],
 ) -> tuple[int, ...]:
     """Steps above ``degree`` of eighths 2..n of a figure that leads ``target_step`` degrees
     on, drawn by corpus count times how well its notes sit in the key (the tonal hierarchy),
-    leaning to leaps or steps with ``liveliness``; a plain scale when the corpus has none that
+    leaning to leaps or steps with ``liveliness``, among those that stay within ``span``
+    (lowest, highest degree) where any does; a plain scale when the corpus has none that
     far."""
     rows = figure_table()[beats].get(target_step)
     if not rows:
         direction = (target_step > 0) - (target_step < 0)
         return tuple(direction * k for k in range(1, 2 * beats))
-    return rng.choices(
-        [shape for shape, _ in rows],
-        weights=_weights(beats, degree % 7, target_step, liveliness),
-    )[0]
+    weights = _weights(beats, degree % 7, target_step, liveliness)
+    inside = [
+        (shape, w)
+        for (shape, _), w in zip(rows, weights, strict=True)
+        if span[0] <= degree + min(shape) and degree + max(shape) <= span[1]
+    ]
+    pool = inside or [(shape, w) for (shape, _), w in zip(rows, weights, strict=True)]
+    return rng.choices([shape for shape, _ in pool], weights=[w for _, w in pool])[0]
 
 
 @cache

@@ -373,7 +373,10 @@ def _transformation(plan: TrackPlan, label: str) -> Transformation:
         return "diminution"
     if plan.arousal < -0.3 or plan.state == "apart":
         return "augmentation"
-    if label.count("'") == 1:
+    if label.count("'") == 1 and plan.state == "reunion":
+        # The theme rises an octave where the leads meet again (guide §1: a higher band for
+        # the climax). Only there: an octave change spreads its track over two octaves and
+        # more, where fiddle tunes keep to about 19 semitones (eval/music.py).
         return "register"
     if label.count("'") >= 2:
         return "reharmonisation"
@@ -416,12 +419,17 @@ def _phrase(
     # Only the track's last cadence is held to the end; others lead on into the next phrase.
     then = None if closes_track else main.notes[-1].degree
     if runs:
-        # The motif is heard whole where it is first stated or augmented (its long notes are
-        # the point), and by its head (its first notes) later, so that figures vary the rest.
-        if how in ("statement", "augmentation"):
-            keep = _idea_spans(main, start, bar, max(2, ceil(idea.length / bar)))
+        # The motif is heard whole where it is first stated, augmented in the antecedent (its
+        # long notes are the point; a whole period of them stands still), and by its head
+        # (its first notes) elsewhere, so that figures vary the rest.
+        whole = _idea_spans(main, start, bar, max(2, ceil(idea.length / bar)))
+        heads = _head_spans(main, idea, start, bar)
+        if how == "statement":
+            keep = whole
+        elif how == "augmentation":
+            keep = whole[:1] + heads[1:]
         else:
-            keep = _head_spans(main, idea, start, bar)
+            keep = heads
         main = PhraseLine(
             elaborate(main.notes, rng=rng, keep=keep, then=then, liveliness=liveliness),
             main.idea_bars,
