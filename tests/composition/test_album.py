@@ -247,13 +247,13 @@ def test_melodies_run_on_in_eighths_between_motif_statements(album):
     assert shares and statistics.median(shares) >= 0.7, shares
 
 
-def test_fast_straight_tracks_run_on_in_eighths_by_step(analysis):
-    """A waltz faster than STEPWISE_RUNS_BPM runs on in eighths as a slower one does (it used
-    to lead into each note with one eighth only), and its runs move by step, where a lively
-    track's runs at a slower tempo leap more."""
+def test_figures_step_in_the_middle_of_the_tempo_range_and_leap_at_its_top(analysis):
+    """Running figures lean to steps up to the middle of the style's tempo range (tunes move
+    mostly by step) and widen toward its top; a fast waltz runs on in eighths as a slower one
+    does (it used to lead into each note with one eighth only)."""
     from storyscore.composition.album import theme_voices
     from storyscore.composition.styles import STYLES
-    from storyscore.composition.track import STEPWISE_RUNS_BPM, compose_track
+    from storyscore.composition.track import compose_track
 
     style = STYLES["waltz"]
     story = compose_album(analysis, ComposeOptions(seed=5, style="waltz")).tracks[1].plan
@@ -274,9 +274,10 @@ def test_fast_straight_tracks_run_on_in_eighths_by_step(analysis):
                 ]
         return moves
 
-    lively, fast = eighth_moves(STEPWISE_RUNS_BPM), eighth_moves(STEPWISE_RUNS_BPM + 20)
-    assert len(fast) >= len(lively) / 2, (len(fast), len(lively))
-    assert statistics.fmean(fast) < statistics.fmean(lively) - 0.5, (fast, lively)
+    low, high = style.tempo_range
+    middle, top = eighth_moves((low + high) / 2), eighth_moves(high)
+    assert len(top) >= len(middle) / 2, (len(top), len(middle))
+    assert statistics.fmean(top) > statistics.fmean(middle) + 0.5, (top, middle)
 
 
 def test_other_octave_moves_a_line_only_where_it_has_room():

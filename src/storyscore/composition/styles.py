@@ -35,22 +35,26 @@ STYLES: dict[str, Style] = {
         name="film",
         beats_per_bar=4,
         tempo_range=(56.0, 144.0),
+        # The two leads share a register (violin and clarinet overlap over D4-A#5), so that
+        # together they can sing in thirds and sixths 3-9 semitones apart (guide §7) and the
+        # tune stays in one band as it passes between them; a cello second sang its phrases
+        # an octave under the violin's.
         theme_instruments=(
             Instrument(40, "Violin"),
+            Instrument(71, "Clarinet"),
             Instrument(42, "Cello"),
             Instrument(73, "Flute"),
             Instrument(68, "Oboe"),
-            Instrument(71, "Clarinet"),
             Instrument(60, "French Horn"),
             Instrument(41, "Viola"),
             Instrument(70, "Bassoon"),
         ),
         melody_ranges=(
             (62, 88),
+            (53, 82),
             (48, 72),
             (64, 91),
             (60, 84),
-            (53, 82),
             (48, 72),
             (53, 77),
             (41, 65),

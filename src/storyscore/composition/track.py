@@ -46,12 +46,10 @@ DUET_STATES = ("meeting", "together", "conflict", "parting", "reunion")
 # Harmonic rhythm follows tempo (guide §3): two chords a bar when slow, the tonic held for
 # two bars when fast.
 SLOW_BPM, FAST_BPM = 72, 150
-# Straight running eighths faster than five a second go by step, as in fast fiddle tunes,
-# where leaps at that speed are rare and awkward; swung jazz lines keep their leaps.
-STEPWISE_RUNS_BPM = 150
-# How far past its usual melody range a voice may reach for the "register" transformation,
-# in semitones: the styles' melody ranges sit about this far inside the comfortable ranges of
-# the composition guide (violin 62-88 of 55-93, cello 48-72 of 36-76).
+# How far past its usual melody range a leading voice may reach, toward the tune's register
+# or for the "register" transformation, in semitones: the styles' melody ranges sit about
+# this far inside the comfortable ranges of the composition guide (violin 62-88 of 55-93,
+# cello 48-72 of 36-76).
 REGISTER_REACH = 5
 # The lowest tonic of a voice heard far away (an octave under its usual register).
 QUIET_LOWEST = 36
@@ -106,11 +104,11 @@ def compose_track(
     # Phrases fill their long notes with running eighths in the figures of human tunes, at
     # any tempo (fast tracks that only led into each note with one eighth kept a fiddle
     # tune's double pace of notes). Arousal sets the tempo, and how far the figures leap:
-    # widely in lively tracks, by step in calm ones and where straight eighths run fast.
+    # by step up to the middle of the style's tempo range, widening toward its top. Tunes
+    # move mostly by step (2.8 semitones on average in Ryan's Mammoth); leaning to leaps
+    # from the middle up took our melodies to 3.3.
     low_bpm, high_bpm = style.tempo_range
-    liveliness = 2 * (plan.tempo_bpm - low_bpm) / (high_bpm - low_bpm) - 1
-    if not style.swing and plan.tempo_bpm > STEPWISE_RUNS_BPM:
-        liveliness = -1.0
+    liveliness = max(-1.0, 4 * (plan.tempo_bpm - low_bpm) / (high_bpm - low_bpm) - 3)
     intro, phrases = _plan_phrases(plan, voices, introduced, rng, liveliness)
     tension = max(0.0, plan.arousal - plan.valence) / 2
 
@@ -148,8 +146,11 @@ def compose_track(
         leader_tonic = None
         if leader is not None and leader_line:
             leader_degrees = [n.degree for n in leader_line]
-            # whoever leads sings in the octave nearest the tune's register
-            leader_tonic = arr.octave_near(band, leader_degrees, plan.key, leader.low, leader.high)
+            # whoever leads sings in the octave nearest the tune's register, reaching past its
+            # usual range for it (a cello answering a violin an octave down doubled the range)
+            leader_tonic = arr.octave_near(
+                band, leader_degrees, plan.key, *_lifted_range(leader)
+            )
             if phrase.lifted:  # an octave from where it was last heard, past the usual range
                 before = last_tonic.get(phrase.leader, leader_tonic)
                 leader_tonic = arr.other_octave(
@@ -164,7 +165,7 @@ def compose_track(
             low, high = voice.low, voice.high
             if quiet:
                 low, high = 36, 100
-            elif phrase.lifted and character == phrase.leader:
+            elif character == phrase.leader:
                 low, high = _lifted_range(voice)
             if character == phrase.leader and leader_tonic is not None:
                 tonic = leader_tonic
@@ -347,8 +348,9 @@ def _empty_intro() -> _Phrase:
 
 
 def _lifted_range(voice: Voice) -> tuple[int, int]:
-    """Where a voice may go for a change of register: its usual melody range widened by
-    REGISTER_REACH both ways, still inside what the instrument plays well (guide §4)."""
+    """Where a leading voice may go, toward the tune's register or for a change of register:
+    its usual melody range widened by REGISTER_REACH both ways, still inside what the
+    instrument plays well (guide §4)."""
     return voice.low - REGISTER_REACH, voice.high + REGISTER_REACH
 
 
