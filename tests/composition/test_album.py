@@ -280,6 +280,17 @@ def test_figures_step_in_the_middle_of_the_tempo_range_and_leap_at_its_top(analy
     assert statistics.fmean(top) > statistics.fmean(middle) + 0.5, (top, middle)
 
 
+def test_a_supporting_line_goes_under_the_leader_where_its_range_allows():
+    from storyscore.composition.arrangement import octave_under
+    from storyscore.music.theory import Key
+
+    key = Key(0, "major")
+    lead = (72, [0, 2, 4])  # C5 E5 G5
+    assert octave_under(72, [4, 5, 7], *lead, key, 55, 84) == 60  # G A C above: an octave down
+    assert octave_under(72, [4, 5, 7], *lead, key, 70, 90) == 72  # no room below: it stays
+    assert octave_under(72, [-3, -1, 0], *lead, key, 55, 84) == 72  # already under
+
+
 def test_other_octave_moves_a_line_only_where_it_has_room():
     from storyscore.composition.arrangement import other_octave
     from storyscore.music.theory import Key

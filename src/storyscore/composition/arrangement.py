@@ -89,6 +89,29 @@ def octave_near(tonic: int, degrees: Sequence[int], key: Key, low: int, high: in
     )
 
 
+def octave_under(
+    tonic: int,
+    degrees: Sequence[int],
+    leader_tonic: int,
+    leader_degrees: Sequence[int],
+    key: Key,
+    low: int,
+    high: int,
+) -> int:
+    """``tonic``, or the octave below it, whichever is the highest that puts the line's mean
+    pitch under the leader's without leaving ``low``..``high``; ``tonic`` when neither does."""
+
+    def mean_pitch(line: Sequence[int], on: int) -> float:
+        return sum(key.degree_to_pitch(d, on) for d in line) / len(line)
+
+    lead = mean_pitch(leader_degrees, leader_tonic)
+    for candidate in (tonic, tonic - 12):
+        fits = not _outside(degrees, key, candidate, low, high)
+        if fits and mean_pitch(degrees, candidate) <= lead:
+            return candidate
+    return tonic
+
+
 def other_octave(tonic: int, degrees: Sequence[int], key: Key, low: int, high: int) -> int:
     """The line an octave away from ``tonic`` (the motif in another register), up or down,
     whichever keeps more of it in ``low``..``high``; ``tonic`` itself when neither fits as well

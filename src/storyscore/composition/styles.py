@@ -36,7 +36,7 @@ STYLES: dict[str, Style] = {
         beats_per_bar=4,
         tempo_range=(56.0, 144.0),
         # The two leads share a register (violin and clarinet overlap over D4-A#5), so that
-        # together they can sing in thirds and sixths 3-9 semitones apart (guide §7) and the
+        # together they can sing in thirds and sixths 3-9 semitones apart (guide §5) and the
         # tune stays in one band as it passes between them; a cello second sang its phrases
         # an octave under the violin's.
         theme_instruments=(
@@ -93,13 +93,13 @@ STYLES: dict[str, Style] = {
         tempo_range=(84.0, 176.0),
         theme_instruments=(
             Instrument(40, "Violin"),
+            Instrument(21, "Accordion"),
             Instrument(73, "Flute"),
             Instrument(42, "Cello"),
             Instrument(71, "Clarinet"),
             Instrument(68, "Oboe"),
-            Instrument(21, "Accordion"),
         ),
-        melody_ranges=((62, 88), (64, 91), (48, 72), (53, 82), (60, 84), (53, 81)),
+        melody_ranges=((62, 88), (53, 81), (64, 91), (48, 72), (53, 82), (60, 84)),
         pad=Instrument(48, "String Ensemble 1"),
         arpeggio=None,
         bass=Instrument(43, "Contrabass"),

@@ -162,17 +162,19 @@ def compose_track(
             voice = voices[character]
             degrees = [n.degree for n in line]
             quiet = character in phrase.quiet
-            low, high = voice.low, voice.high
-            if quiet:
-                low, high = 36, 100
-            elif character == phrase.leader:
-                low, high = _lifted_range(voice)
+            low, high = (36, 100) if quiet else _lifted_range(voice)
             if character == phrase.leader and leader_tonic is not None:
                 tonic = leader_tonic
             elif quiet or leader_tonic is None:
                 tonic = arr.fit_register(degrees, plan.key, voice.low, voice.high)
-            else:  # answers, thirds and countermelodies keep their place against the leader
+            else:  # answers, thirds and countermelodies keep their place against the leader,
+                # under its line where their range allows (guide §6: a countermelody a sixth or
+                # tenth below), so that the tune stays on top where a listener follows it
                 tonic = arr.octave_near(leader_tonic, degrees, plan.key, voice.low, voice.high)
+                if leader_line:
+                    tonic = arr.octave_under(
+                        tonic, degrees, leader_tonic, leader_degrees, plan.key, low, high
+                    )
             if quiet:  # far away: an octave below the usual register, under the tune
                 tonic -= 12 if tonic - 12 >= QUIET_LOWEST else -12
             else:
