@@ -91,6 +91,7 @@ STYLES: dict[str, Style] = {
         name="waltz",
         beats_per_bar=3,
         tempo_range=(84.0, 176.0),
+        # Violin and accordion, the musette pair, share a register as film's leads do.
         theme_instruments=(
             Instrument(40, "Violin"),
             Instrument(21, "Accordion"),
