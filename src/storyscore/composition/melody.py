@@ -275,13 +275,10 @@ def _draw_figure(
         direction = (target_step > 0) - (target_step < 0)
         return tuple(direction * k for k in range(1, 2 * beats))
     weights = _weights(beats, degree % 7, target_step, liveliness)
-    inside = [
-        (shape, w)
-        for (shape, _), w in zip(rows, weights, strict=True)
-        if span[0] <= degree + min(shape) and degree + max(shape) <= span[1]
-    ]
-    pool = inside or [(shape, w) for (shape, _), w in zip(rows, weights, strict=True)]
-    return rng.choices([shape for shape, _ in pool], weights=[w for _, w in pool])[0]
+    pool = [(shape, w) for (shape, _), w in zip(rows, weights, strict=True)]
+    inside = [(s, w) for s, w in pool if span[0] <= degree + min(s) and degree + max(s) <= span[1]]
+    shapes, chosen = zip(*(inside or pool), strict=True)
+    return rng.choices(shapes, weights=chosen)[0]
 
 
 @cache

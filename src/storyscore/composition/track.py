@@ -46,8 +46,8 @@ DUET_STATES = ("meeting", "together", "conflict", "parting", "reunion")
 # Harmonic rhythm follows tempo (guide §3): two chords a bar when slow, the tonic held for
 # two bars when fast.
 SLOW_BPM, FAST_BPM = 72, 150
-# How far past its usual melody range a leading voice may reach, toward the tune's register
-# or for the "register" transformation, in semitones: the styles' melody ranges sit about
+# How far past its usual melody range a voice may reach (toward the tune's register, under
+# the leader, or for the "register" transformation), in semitones: the styles' ranges sit about
 # this far inside the comfortable ranges of the composition guide (violin 62-88 of 55-93,
 # cello 48-72 of 36-76).
 REGISTER_REACH = 5
@@ -148,9 +148,7 @@ def compose_track(
             leader_degrees = [n.degree for n in leader_line]
             # whoever leads sings in the octave nearest the tune's register, reaching past its
             # usual range for it (a cello answering a violin an octave down doubled the range)
-            leader_tonic = arr.octave_near(
-                band, leader_degrees, plan.key, *_lifted_range(leader)
-            )
+            leader_tonic = arr.octave_near(band, leader_degrees, plan.key, *_lifted_range(leader))
             if phrase.lifted:  # an octave from where it was last heard, past the usual range
                 before = last_tonic.get(phrase.leader, leader_tonic)
                 leader_tonic = arr.other_octave(
@@ -350,9 +348,9 @@ def _empty_intro() -> _Phrase:
 
 
 def _lifted_range(voice: Voice) -> tuple[int, int]:
-    """Where a leading voice may go, toward the tune's register or for a change of register:
-    its usual melody range widened by REGISTER_REACH both ways, still inside what the
-    instrument plays well (guide §4)."""
+    """Where a heard voice may go (toward the tune's register, under the leader, or for a
+    change of register): its usual melody range widened by REGISTER_REACH both ways, still
+    inside what the instrument plays well (guide §4)."""
     return voice.low - REGISTER_REACH, voice.high + REGISTER_REACH
 
 
