@@ -57,3 +57,16 @@ def test_themes_are_deterministic():
         3, beats_per_bar=4, rng=random.Random(10)
     )
     assert isinstance(make_themes(1, beats_per_bar=4, rng=random.Random(1))[0].durations[0], F)
+
+
+def test_rhythm_cells_fill_their_bars_and_their_heads_move():
+    """A restated motif keeps its first four notes as written: a waltz cell whose first three
+    held four and a half beats kept every restatement still (waltz melodies ran at 0.67 beats
+    a note against the fiddle tunes' 0.49)."""
+    from storyscore.composition.motifs import RHYTHMS
+
+    for beats_per_bar, cells in RHYTHMS.items():
+        for cell in cells:
+            assert sum(cell) in (beats_per_bar, 2 * beats_per_bar), cell
+            assert 4 <= len(cell) <= 8, cell
+    assert max(sum(cell[:3]) for cell in RHYTHMS[3]) <= 4

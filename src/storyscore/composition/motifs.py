@@ -16,7 +16,10 @@ from itertools import pairwise
 from storyscore.composition.model import Motif
 
 # Rhythm cells in beats; each has a signature (a dotted figure, a syncopation, or a long
-# note after short ones). Keyed by beats per bar; each sums to one or two bars.
+# note after short ones). Keyed by beats per bar; each sums to one or two bars. A restated
+# motif is known by its first four notes, which stay as written: a waltz cell whose first
+# three held four and a half beats kept its melodies at 0.67 beats a note (fiddle tunes:
+# 0.49); its place is taken by a dotted cell that moves in eighths first.
 RHYTHMS: dict[int, tuple[tuple[F, ...], ...]] = {
     4: (
         (F(3, 2), F(1, 2), F(1), F(1), F(4)),
@@ -30,7 +33,7 @@ RHYTHMS: dict[int, tuple[tuple[F, ...], ...]] = {
         (F(1, 2), F(1), F(1, 2), F(2)),
     ),
     3: (
-        (F(2), F(1), F(3, 2), F(1, 2), F(1)),
+        (F(1), F(1, 2), F(1, 2), F(1), F(3, 2), F(1, 2), F(1)),
         (F(1), F(1), F(1), F(3)),
         (F(3, 2), F(1, 2), F(1), F(2), F(1)),
         (F(1), F(1, 2), F(1, 2), F(1), F(3)),

@@ -91,16 +91,15 @@ STYLES: dict[str, Style] = {
         name="waltz",
         beats_per_bar=3,
         tempo_range=(84.0, 176.0),
-        # Violin and accordion, the musette pair, share a register as film's leads do.
         theme_instruments=(
             Instrument(40, "Violin"),
-            Instrument(21, "Accordion"),
             Instrument(73, "Flute"),
             Instrument(42, "Cello"),
             Instrument(71, "Clarinet"),
             Instrument(68, "Oboe"),
+            Instrument(21, "Accordion"),
         ),
-        melody_ranges=((62, 88), (53, 81), (64, 91), (48, 72), (53, 82), (60, 84)),
+        melody_ranges=((62, 88), (64, 91), (48, 72), (53, 82), (60, 84), (53, 81)),
         pad=Instrument(48, "String Ensemble 1"),
         arpeggio=None,
         bass=Instrument(43, "Contrabass"),
