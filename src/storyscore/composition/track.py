@@ -168,11 +168,10 @@ def compose_track(
             else:  # answers, thirds and countermelodies keep their place against the leader,
                 # under its line where their range allows (guide §6: a countermelody a sixth or
                 # tenth below), so that the tune stays on top where a listener follows it
-                tonic = arr.octave_near(leader_tonic, degrees, plan.key, voice.low, voice.high)
-                if leader_line:
-                    tonic = arr.octave_under(
-                        tonic, degrees, leader_tonic, leader_degrees, plan.key, low, high
-                    )
+                near = arr.octave_near(leader_tonic, degrees, plan.key, voice.low, voice.high)
+                tonic = arr.octave_under(
+                    near, degrees, leader_tonic, leader_degrees, plan.key, low, high
+                )
             if quiet:  # far away: an octave below the usual register, under the tune
                 tonic -= 12 if tonic - 12 >= QUIET_LOWEST else -12
             else:
