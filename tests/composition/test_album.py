@@ -24,6 +24,12 @@ def _voice(track: Track, name: str):
     return next((p for p in track.parts if p.name == name), None)
 
 
+def _opens_phrase(statement) -> bool:
+    """Whether a statement opens a phrase: after the intro, every eight bars (its antecedent;
+    the consequent's statement comes four bars in)."""
+    return (statement.bar - 1 - INTRO_BARS) % 8 == 0
+
+
 def _statements(album, transformation: str):
     """(track, statement, first beat of its bar) of every statement made by ``transformation``."""
     for track in album.tracks:
@@ -331,7 +337,7 @@ def test_an_augmented_motif_keeps_its_long_notes(album):
     checked = running = 0
     for track, statement, start in _statements(album, "augmentation"):
         bar = track.plan.beats_per_bar
-        if (statement.bar - 1 - INTRO_BARS) % 8:
+        if not _opens_phrase(statement):
             continue  # a consequent: checked against its antecedent below
         voice = _voice(track, statement.character)
         notes = [n for n in voice.notes if start <= n.start < start + 2 * bar]
@@ -373,8 +379,7 @@ def _phrase_openings(track: Track) -> list[tuple[str, int]]:
     openings = []
     seen = set()
     for s in track.motif_statements:
-        phrase_start = (s.bar - 3) % 8 == 0  # after the 2-bar intro, every 8 bars
-        if not phrase_start or s.bar in seen:
+        if not _opens_phrase(s) or s.bar in seen:
             continue
         seen.add(s.bar)
         if s.transformation in ("register", "counterpoint", "fragment", "distant-fragment"):
@@ -440,8 +445,7 @@ def test_a_restated_motif_keeps_its_head_and_runs_on_from_its_fourth_note(album)
         for s in track.motif_statements:
             motif = motifs[s.character]
             fourth = sum(motif.durations[:3], F(0))
-            leads_phrase = (s.bar - 3) % 8 == 0  # after the 2-bar intro, every 8 bars
-            if not leads_phrase or s.transformation not in ("restatement", "reharmonisation"):
+            if not _opens_phrase(s) or s.transformation not in ("restatement", "reharmonisation"):
                 continue
             if motif.durations[3] < 1 or fourth.denominator != 1 or len(motif.durations) == 4:
                 continue
